@@ -1,0 +1,356 @@
+/* store.c — the SQLite store: creation, permissions, pseudonym key, schema migrations.
+ * The key lives beside the store in "<store>.key" (0600): a copied store alone reveals nothing. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+
+struct bimo_store {
+    sqlite3 *db;
+    char *path;
+    int version;
+    unsigned char key[BIMO_KEY_BYTES];
+};
+
+/* Forward migrations: entry i brings a store from version i to i + 1. Never edit a shipped
+ * entry; append a new one and raise BIMO_SCHEMA_VERSION. */
+static const char *const migrations[] = {
+    /* 0 -> 1: provenance and rejected rows */
+    "CREATE TABLE import_run ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source TEXT NOT NULL,"
+    "  file_name TEXT NOT NULL,"
+    "  sha256 TEXT,"
+    "  size_bytes INTEGER,"
+    "  encoding TEXT,"
+    "  delimiter TEXT,"
+    "  stichtag TEXT,"
+    "  rows_read INTEGER NOT NULL DEFAULT 0,"
+    "  rows_loaded INTEGER NOT NULL DEFAULT 0,"
+    "  rows_rejected INTEGER NOT NULL DEFAULT 0,"
+    "  started TEXT NOT NULL,"
+    "  finished TEXT,"
+    "  status TEXT NOT NULL,"
+    "  message TEXT,"
+    "  bimo_version TEXT NOT NULL);"
+    "CREATE TABLE reject_row ("
+    "  import_id INTEGER NOT NULL REFERENCES import_run(id) ON DELETE CASCADE,"
+    "  line INTEGER NOT NULL,"
+    "  column INTEGER,"
+    "  reason TEXT NOT NULL,"
+    "  raw TEXT);"
+    "CREATE INDEX reject_row_import ON reject_row(import_id, line);",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(MIGRATION_COUNT == BIMO_SCHEMA_VERSION, "one migration per schema version");
+
+sqlite3 *bimo_store_db(bimo_store *store)
+{
+    return store->db;
+}
+const unsigned char *bimo_store_key(const bimo_store *store)
+{
+    return store->key;
+}
+const char *bimo_store_path(const bimo_store *store)
+{
+    return store->path;
+}
+int bimo_store_schema_version(const bimo_store *store)
+{
+    return store->version;
+}
+
+bimo_status bimo_store_fail(sqlite3 *db, bimo_error *err, const char *what)
+{
+    int code = sqlite3_extended_errcode(db) & 0xff;
+    bimo_status st = BIMO_ERR_STORE;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        st = BIMO_ERR_BUSY;
+    else if (code == SQLITE_FULL || code == SQLITE_IOERR)
+        st = BIMO_ERR_IO;
+    else if (code == SQLITE_READONLY || code == SQLITE_PERM || code == SQLITE_AUTH)
+        st = BIMO_ERR_PERM;
+    else if (code == SQLITE_NOMEM)
+        st = BIMO_ERR_NOMEM;
+    else if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+        return bimo_fail(err, BIMO_ERR_DATA, "%s: not a bimo store, or the file is damaged (%s)",
+                         what, sqlite3_errmsg(db));
+    if (st == BIMO_ERR_BUSY)
+        return bimo_fail(err, st, "%s: the store is locked by another bimo process", what);
+    return bimo_fail(err, st, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+bimo_status bimo_store_exec(bimo_store *store, const char *sql, bimo_error *err)
+{
+    if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return bimo_store_fail(store->db, err, "store");
+    return BIMO_OK;
+}
+
+/* Refuses files that the group or others can read: the store holds personal data. */
+static bimo_status check_private(const char *path, const char *what, bimo_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return bimo_fail(err, BIMO_ERR_NOINPUT, "%s %s: %s", what, path, strerror(errno));
+    if (st.st_mode & 077)
+        return bimo_fail(err, BIMO_ERR_PERM,
+                         "%s %s is accessible to other users (mode %03o); run chmod 600 %s", what,
+                         path, (unsigned)(st.st_mode & 0777), path);
+    return BIMO_OK;
+}
+
+static bimo_status create_private_file(const char *path, const void *data, size_t len,
+                                       bimo_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return bimo_fail(err, errno == EEXIST ? BIMO_ERR_ARG : BIMO_ERR_CANTCREATE,
+                         "cannot create %s: %s", path, strerror(errno));
+    ssize_t n = len ? write(fd, data, len) : 0;
+    int ok = (size_t)n == len && fsync(fd) == 0;
+    if (close(fd) != 0)
+        ok = 0;
+    if (!ok) {
+        unlink(path);
+        return bimo_fail(err, BIMO_ERR_IO, "cannot write %s", path);
+    }
+    return BIMO_OK;
+}
+
+static bimo_status load_key(bimo_store *s, const char *key_path, bimo_error *err)
+{
+    bimo_status st = check_private(key_path, "pseudonym key", err);
+    if (st == BIMO_ERR_NOINPUT)
+        return bimo_fail(err, BIMO_ERR_NOINPUT,
+                         "pseudonym key %s is missing; without it new imports cannot be linked "
+                         "to the persons already in store %s",
+                         key_path, s->path);
+    if (st != BIMO_OK)
+        return st;
+    FILE *f = fopen(key_path, "rb");
+    if (!f)
+        return bimo_fail(err, BIMO_ERR_NOINPUT, "cannot read %s: %s", key_path, strerror(errno));
+    size_t n = fread(s->key, 1, sizeof s->key, f);
+    int extra = fgetc(f);
+    fclose(f);
+    if (n != sizeof s->key || extra != EOF)
+        return bimo_fail(err, BIMO_ERR_DATA, "pseudonym key %s is damaged (expected %d bytes)",
+                         key_path, BIMO_KEY_BYTES);
+    return BIMO_OK;
+}
+
+static int read_user_version(sqlite3 *db)
+{
+    sqlite3_stmt *q;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
+static bimo_status migrate(bimo_store *s, bimo_error *err)
+{
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return bimo_store_fail(s->db, err, "cannot lock the store for migration");
+    int v = read_user_version(s->db); /* again, inside the lock */
+    for (; v >= 0 && v < MIGRATION_COUNT; v++) {
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        if (sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(s->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+            bimo_status st = bimo_store_fail(s->db, err, "schema migration failed");
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return st;
+        }
+    }
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        bimo_status st = bimo_store_fail(s->db, err, "schema migration failed");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return st;
+    }
+    s->version = MIGRATION_COUNT;
+    return BIMO_OK;
+}
+
+static bimo_status create_files(const char *path, const char *key_path, bimo_error *err)
+{
+    if (sodium_init() < 0)
+        return bimo_fail(err, BIMO_ERR_STORE, "libsodium could not be initialised");
+    unsigned char key[BIMO_KEY_BYTES];
+    randombytes_buf(key, sizeof key);
+    bimo_status st = create_private_file(key_path, key, sizeof key, err);
+    sodium_memzero(key, sizeof key);
+    if (st != BIMO_OK)
+        return st;
+    st = create_private_file(path, NULL, 0, err);
+    if (st != BIMO_OK)
+        unlink(key_path);
+    return st;
+}
+
+static bimo_status configure(bimo_store *s, int timeout_ms, int read_only, bimo_error *err)
+{
+    sqlite3_busy_timeout(s->db, timeout_ms);
+    const char *pragmas = read_only ? "PRAGMA foreign_keys = ON; PRAGMA query_only = ON;"
+                                    : "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
+                                      "PRAGMA synchronous = NORMAL;";
+    if (sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
+        return bimo_store_fail(s->db, err, "cannot configure the store");
+    return BIMO_OK;
+}
+
+static bimo_status check_version(bimo_store *s, int read_only, bimo_error *err)
+{
+    s->version = read_user_version(s->db);
+    if (s->version < 0)
+        return bimo_fail(err, BIMO_ERR_SCHEMA, "%s is not a bimo store or is damaged (%s)", s->path,
+                         sqlite3_errmsg(s->db));
+    if (s->version > BIMO_SCHEMA_VERSION)
+        return bimo_fail(err, BIMO_ERR_SCHEMA,
+                         "store %s has schema version %d, but this bimo %s supports up to "
+                         "version %d; use a newer bimo",
+                         s->path, s->version, bimo_version(), BIMO_SCHEMA_VERSION);
+    if (s->version < BIMO_SCHEMA_VERSION) {
+        if (read_only)
+            return bimo_fail(err, BIMO_ERR_SCHEMA,
+                             "store %s has schema version %d and must be upgraded to %d; "
+                             "open it once for writing (e.g. bimo status)",
+                             s->path, s->version, BIMO_SCHEMA_VERSION);
+        return migrate(s, err);
+    }
+    return BIMO_OK;
+}
+
+bimo_status bimo_store_open(const char *path, const bimo_store_options *opt, bimo_store **out,
+                            bimo_error *err)
+{
+    bimo_store_options defaults = {0};
+    if (!opt)
+        opt = &defaults;
+    if (!path || !out)
+        return bimo_fail(err, BIMO_ERR_ARG, "bimo_store_open: path and out are required");
+    *out = NULL;
+
+    size_t plen = strlen(path);
+    char *key_path = malloc(plen + 5);
+    bimo_store *s = calloc(1, sizeof *s);
+    if (!key_path || !s || !(s->path = strdup(path))) {
+        free(key_path);
+        free(s);
+        return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    }
+    memcpy(key_path, path, plen);
+    memcpy(key_path + plen, ".key", 5);
+
+    bimo_status st = BIMO_OK;
+    int exists = access(path, F_OK) == 0;
+    if (!exists && !opt->create)
+        st = bimo_fail(err, BIMO_ERR_NOINPUT, "store %s does not exist; create it with bimo init",
+                       path);
+    else if (!exists)
+        st = create_files(path, key_path, err);
+    if (st == BIMO_OK)
+        st = check_private(path, "store", err);
+    if (st == BIMO_OK)
+        st = load_key(s, key_path, err);
+    if (st == BIMO_OK) {
+        int flags =
+            (opt->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
+        if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
+            st = bimo_store_fail(s->db, err, "cannot open the store");
+    }
+    if (st == BIMO_OK)
+        st = configure(s, opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 5000, opt->read_only,
+                       err);
+    if (st == BIMO_OK)
+        st = check_version(s, opt->read_only, err);
+    free(key_path);
+    if (st != BIMO_OK) {
+        if (err && !err->file[0])
+            snprintf(err->file, sizeof err->file, "%s", path);
+        bimo_store_close(s);
+        return st;
+    }
+    *out = s;
+    return BIMO_OK;
+}
+
+void bimo_store_close(bimo_store *store)
+{
+    if (!store)
+        return;
+    sqlite3_close(store->db);
+    sodium_memzero(store->key, sizeof store->key);
+    free(store->path);
+    free(store);
+}
+
+int bimo_store_file_schema_version(const char *path)
+{
+    sqlite3 *db = NULL;
+    int v = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+        v = read_user_version(db);
+    sqlite3_close(db);
+    return v;
+}
+
+static const char *text_or_empty(sqlite3_stmt *q, int col)
+{
+    const unsigned char *t = sqlite3_column_text(q, col);
+    return t ? (const char *)t : "";
+}
+
+bimo_status bimo_store_imports(bimo_store *store, bimo_import_cb cb, void *ctx, bimo_error *err)
+{
+    static const char sql[] =
+        "SELECT id, source, file_name, sha256, size_bytes, encoding, delimiter, stichtag,"
+        " rows_read, rows_loaded, rows_rejected, started, finished, status, bimo_version"
+        " FROM import_run ORDER BY id";
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(store->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return bimo_store_fail(store->db, err, "cannot list imports");
+    int rc;
+    bimo_status st = BIMO_OK;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        bimo_import_info info = {
+            .id = sqlite3_column_int64(q, 0),
+            .source = text_or_empty(q, 1),
+            .file_name = text_or_empty(q, 2),
+            .sha256 = text_or_empty(q, 3),
+            .size_bytes = sqlite3_column_int64(q, 4),
+            .encoding = text_or_empty(q, 5),
+            .delimiter = text_or_empty(q, 6),
+            .stichtag = text_or_empty(q, 7),
+            .rows_read = sqlite3_column_int64(q, 8),
+            .rows_loaded = sqlite3_column_int64(q, 9),
+            .rows_rejected = sqlite3_column_int64(q, 10),
+            .started = text_or_empty(q, 11),
+            .finished = text_or_empty(q, 12),
+            .status = text_or_empty(q, 13),
+            .bimo_version = text_or_empty(q, 14),
+        };
+        if (cb(&info, ctx)) {
+            st = BIMO_ERR_ABORTED;
+            break;
+        }
+    }
+    if (st == BIMO_OK && rc != SQLITE_DONE)
+        st = bimo_store_fail(store->db, err, "cannot list imports");
+    sqlite3_finalize(q);
+    return st;
+}
