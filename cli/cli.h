@@ -34,6 +34,6 @@ int cli_wants_help(int argc, char **argv);
 /* Opens the store of ctx; prints the error and returns its exit code on failure, else 0. */
 int cli_open_store(const cli_context *ctx, int create, int read_only, bimo_store **out);
 
-extern const cli_command cli_cmd_init, cli_cmd_status;
+extern const cli_command cli_cmd_init, cli_cmd_status, cli_cmd_import, cli_cmd_rejects;
 
 #endif

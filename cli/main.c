@@ -11,6 +11,8 @@
 static const cli_command *const commands[] = {
     &cli_cmd_init,
     &cli_cmd_status,
+    &cli_cmd_import,
+    &cli_cmd_rejects,
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -130,7 +132,7 @@ int main(int argc, char **argv)
             fputs(commands[i]->usage, stdout);
             return 0;
         }
-        optind = 1; /* reset getopt for the command's own parsing */
+        optind = 0; /* re-initialise getopt (glibc) for the command's own options */
         return commands[i]->run(&ctx, sub_argc, sub_argv);
     }
     fprintf(stderr, "bimo: unknown command \"%s\"\nTry \"bimo --help\".\n", name);

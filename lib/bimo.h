@@ -68,7 +68,7 @@ BIMO_API bimo_status bimo_data_dir(char *buf, size_t size, bimo_error *err);
 /* ---- Store --------------------------------------------------------------------------- */
 
 /* The schema version this library writes; stores report theirs through PRAGMA user_version. */
-#define BIMO_SCHEMA_VERSION 1
+#define BIMO_SCHEMA_VERSION 2
 
 typedef struct bimo_store bimo_store;
 
@@ -121,6 +121,98 @@ typedef int (*bimo_import_cb)(const bimo_import_info *info, void *ctx); /* non-z
 /* Calls cb for every recorded import, oldest first. */
 BIMO_API bimo_status bimo_store_imports(bimo_store *store, bimo_import_cb cb, void *ctx,
                                         bimo_error *err);
+
+/* ---- Output files ------------------------------------------------------------------------ */
+
+/* An output file written under a temporary name in the same folder and renamed into place
+ * by bimo_output_commit(), so a failed or killed run never leaves a partial file. */
+typedef struct bimo_output bimo_output;
+
+enum {
+    BIMO_OUTPUT_OVERWRITE = 1, /* replace an existing file (else BIMO_ERR_CANTCREATE) */
+    BIMO_OUTPUT_PRIVATE = 2,   /* mode 0600: the file holds personal data (rejected rows) */
+};
+
+/* Creates the temporary file for path (mode 0644, or 0600 with BIMO_OUTPUT_PRIVATE).
+ * *fp is the stream to write to, owned by the output. */
+BIMO_API bimo_status bimo_output_open(const char *path, unsigned flags, bimo_output **out,
+                                      FILE **fp, bimo_error *err);
+
+/* Flushes, syncs and renames the file into place, then frees out (also on failure). */
+BIMO_API bimo_status bimo_output_commit(bimo_output *out, bimo_error *err);
+
+/* Removes the temporary file and frees out. NULL is fine. */
+BIMO_API void bimo_output_abort(bimo_output *out);
+
+/* ---- Import ---------------------------------------------------------------------------- */
+
+/* Progress of a running import, reported about every 65,536 rows. */
+typedef struct bimo_import_progress {
+    int64_t rows;        /* data rows read so far */
+    uint64_t bytes;      /* bytes read so far */
+    int64_t total_bytes; /* size of the input, -1 when unknown (a pipe) */
+} bimo_import_progress;
+
+#define BIMO_NO_REJECTS (-1.0) /* max_reject_share: fail on the first rejected row */
+
+typedef struct bimo_import_options {
+    const char *stichtag;    /* reference date (DD.MM.YYYY or YYYY-MM-DD) for snapshot
+                              * sources; NULL: taken from a stichtag column */
+    const char *encoding;    /* "auto" (NULL), "utf-8" or "cp1252" */
+    int delimiter;           /* 0 sniffs it from the header; or ';' ',' '\t' */
+    double max_reject_share; /* share of rows that may be rejected before the import rolls
+                              * back; 0 means the default 0.01, BIMO_NO_REJECTS none */
+    int dry_run;             /* validate and record the run, then roll the data back */
+    const char *file_name;   /* name recorded in the provenance; NULL: the path */
+    void (*progress)(const bimo_import_progress *p, void *ctx); /* may be NULL */
+    void (*notice)(const char *message, void *ctx);             /* e.g. ignored columns */
+    void *ctx;
+} bimo_import_options;
+
+typedef struct bimo_import_result {
+    int64_t import_id;
+    int64_t rows_read, rows_loaded, rows_rejected;
+    int64_t rows_repaired; /* rows loaded after a repair (e.g. a 7-digit AGS) */
+    int64_t blank_lines;
+    uint64_t size_bytes; /* bytes read */
+    int snapshots;       /* reference dates or school years written */
+    double seconds;
+    char encoding[16]; /* utf-8, utf-8-bom, cp1252 */
+    char delimiter[8]; /* ";", ",", "tab" */
+    char sha256[65];
+    char first_reasons[3][256]; /* the first reject messages, "line N: reason" */
+} bimo_import_result;
+
+/* The registry sources bimo_import() understands, NULL-terminated. */
+BIMO_API const char *const *bimo_import_sources(void);
+
+/* Imports the CSV extract at path ("-" reads standard input) as source (melderegister,
+ * aufenthalt, integrationskurs, schule, schulabgang) in one transaction. Person and pupil
+ * identifiers are replaced by keyed hashes before anything is stored. Rows that fail
+ * validation are kept in the store's reject table with line, column and reason; when they
+ * exceed the allowed share the import rolls back completely (BIMO_ERR_DATA) and only the
+ * run and its rejects are recorded. A snapshot (source and reference date, or school year)
+ * imported again replaces the earlier one. result may be NULL. */
+BIMO_API bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
+                                 const bimo_import_options *opt, bimo_import_result *result,
+                                 bimo_error *err);
+
+/* One rejected row as listed by bimo_store_rejects(); strings live during the callback. */
+typedef struct bimo_reject_info {
+    int64_t line;   /* first line of the row in the file */
+    int64_t column; /* 1-based column, 0 if the whole row */
+    const char *reason;
+    const char *raw; /* the row as read (UTF-8) */
+} bimo_reject_info;
+
+/* Calls cb for every rejected row of import import_id in line order; BIMO_ERR_NOTFOUND
+ * if there is no such import. bimo_write_rejects_csv() writes the same as CSV (header
+ * line,column,reason,raw; RFC 4180 quoting; UTF-8) to out. */
+BIMO_API bimo_status bimo_store_rejects(bimo_store *store, int64_t import_id,
+                                        int (*cb)(const bimo_reject_info *info, void *ctx),
+                                        void *ctx, bimo_error *err);
+BIMO_API bimo_status bimo_write_rejects_csv(bimo_store *store, int64_t import_id, FILE *out,
+                                            bimo_error *err);
 
 #ifdef __cplusplus
 }

@@ -114,22 +114,25 @@ static void newer_schema_is_refused(void **state)
 static void old_schema_is_migrated(void **state)
 {
     fixture *f = *state;
-    bimo_store_options opt = {.create = 1};
     bimo_store *s;
     bimo_error err;
-    /* A version-0 store: the files exist but no schema yet. */
-    assert_int_equal(bimo_store_open(f->db, &opt, &s, &err), BIMO_OK);
-    assert_int_equal(bimo_store_exec(s,
-                                     "DROP TABLE reject_row; DROP TABLE import_run;"
-                                     "PRAGMA user_version = 0",
-                                     &err),
-                     BIMO_OK);
-    bimo_store_close(s);
+    /* A version-0 store: an empty database file and its key, both private. */
+    FILE *k = fopen(f->key, "wb");
+    static const unsigned char key[32] = {1, 2, 3};
+    assert_int_equal(fwrite(key, 1, sizeof key, k), sizeof key);
+    fclose(k);
+    FILE *d = fopen(f->db, "wb");
+    fclose(d);
+    chmod(f->key, 0600);
+    chmod(f->db, 0600);
     bimo_store_options ro = {.read_only = 1};
     assert_int_equal(bimo_store_open(f->db, &ro, &s, &err), BIMO_ERR_SCHEMA);
+    assert_non_null(strstr(err.message, "must be upgraded"));
     assert_int_equal(bimo_store_open(f->db, NULL, &s, &err), BIMO_OK);
     assert_int_equal(bimo_store_schema_version(s), BIMO_SCHEMA_VERSION);
-    assert_int_equal(bimo_store_exec(s, "SELECT count(*) FROM import_run", &err), BIMO_OK);
+    assert_int_equal(bimo_store_exec(s, "SELECT count(*) FROM import_run, snapshot", &err),
+                     BIMO_OK);
+    assert_memory_equal(bimo_store_key(s), key, sizeof key);
     bimo_store_close(s);
 }
 

@@ -1,0 +1,1546 @@
+/* import.c — the one import engine for every registry source: header mapping, validation,
+ * pseudonyms, duplicate keys, snapshot replacement, rejects and provenance.
+ *
+ * Two threads share the work: the reader thread parses, validates and hashes rows into
+ * batches; the store thread binds and inserts them. Rejected rows are spilled to a
+ * temporary file and written after the load, so a rolled-back import still records them.
+ * Duplicate keys are found in bounded memory: a Bloom filter flags possible repeats, and
+ * only those candidates are checked exactly against the loaded rows at the end. */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <csv.h>
+
+#include "codes.h"
+#include "csv_reader.h"
+#include "error.h"
+#include "import.h"
+#include "store.h"
+#include "values.h"
+
+#define MAX_COLUMNS     16
+#define BATCH_ROWS      4096
+#define QUEUE_BATCHES   4
+#define PSEUDONYM_BYTES 16
+#define MAX_SNAPSHOTS   64
+#define REASON_MAX      300
+
+/* ---- Rows and batches ----------------------------------------------------------------- */
+
+typedef struct {
+    int64_t line;
+    int snapshot;       /* index into the import's snapshot list */
+    uint32_t null_mask; /* bit i: value i is NULL */
+    int64_t v[MAX_COLUMNS];
+    unsigned char person[PSEUDONYM_BYTES];
+    char text[24]; /* the one text column (school number) */
+} staged_row;
+
+typedef struct {
+    staged_row rows[BATCH_ROWS];
+    int count;
+} batch;
+
+/* A fixed ring of batches between the reader thread and the store thread. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    batch *slots[QUEUE_BATCHES];
+    int head, count;
+    int closed; /* reader finished */
+    int failed; /* store thread failed: the reader stops */
+    batch *free_list[QUEUE_BATCHES + 2];
+    int nfree;
+} batch_queue;
+
+/* ---- Column plan: how each header field maps to a spec column ------------------------- */
+
+typedef struct {
+    const bimo_column_spec *spec;
+    int field;            /* index in the CSV record, -1 if absent */
+    int value;            /* index into staged_row.v, -1 for snapshot key and person */
+    bimo_codelist *codes; /* BIMO_T_CODE */
+} planned_column;
+
+typedef struct {
+    int key; /* stichtag yyyymmdd (or school year start) */
+    int64_t id;
+    int64_t rows;
+} snapshot_ref;
+
+typedef struct {
+    unsigned char person[PSEUDONYM_BYTES];
+    int64_t second; /* second key value (e.g. berechtigung_datum), 0 if none */
+    int snapshot;
+    int64_t line;
+    char *raw;
+} dup_candidate;
+
+typedef struct {
+    uint64_t *bits;
+    uint64_t nbits; /* power of two */
+    int64_t capacity, count;
+} bloom_layer;
+
+typedef struct importer {
+    bimo_store *store;
+    sqlite3 *db;
+    const bimo_source_spec *source;
+    const bimo_import_options *opt;
+    const char *path;      /* as given */
+    const char *file_name; /* as recorded */
+    bimo_error *err;
+
+    planned_column cols[MAX_COLUMNS];
+    int ncols;
+    int nvalues;        /* stored value columns (excluding person) */
+    int person_col;     /* index into cols */
+    int snapshot_col;   /* index into cols, -1 if the key comes from options */
+    int second_key_col; /* index into cols of a non-person key column, -1 if none */
+    int text_value;     /* value index of the text column, -1 if none */
+    int header_fields;
+    int school;         /* snapshot key is a school year */
+    int fixed_stichtag; /* from options, 0 if none */
+
+    bimo_codelist *lists[MAX_COLUMNS];
+    int nlists;
+    bimo_codelist *staaten, *gemeinden;
+
+    snapshot_ref snaps[MAX_SNAPSHOTS];
+    int nsnaps;
+    int64_t import_id;
+
+    /* counters */
+    int64_t rows_read, rows_rejected, rows_repaired, rows_loaded;
+    char first_reasons[3][256];
+    FILE *spill; /* rejected rows: line, column, reason, raw */
+
+    /* duplicates */
+    bloom_layer layers[16];
+    int nlayers;
+    dup_candidate *cands;
+    size_t ncands, cap_cands;
+
+    char *mask; /* the raw text of a rejected row with its identifier masked */
+    size_t mask_cap;
+    int delimiter;
+
+    /* threads */
+    batch_queue q;
+    sqlite3_stmt *insert;
+    bimo_status store_status;
+    bimo_error store_err;
+} importer;
+
+/* ---- Small helpers -------------------------------------------------------------------- */
+
+static void iso_now(char buf[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static const char *delimiter_name(int d)
+{
+    return d == '\t' ? "tab" : d == ',' ? "," : d == ';' ? ";" : "?";
+}
+
+/* ---- Rejects -------------------------------------------------------------------------- */
+
+static void reject(importer *im, int64_t line, long column, const char *reason, const char *raw,
+                   size_t raw_len)
+{
+    im->rows_rejected++;
+    if (im->rows_rejected <= 3)
+        snprintf(im->first_reasons[im->rows_rejected - 1], sizeof im->first_reasons[0],
+                 "line %lld: %s", (long long)line, reason);
+    if (!im->spill)
+        return;
+    uint32_t rlen = (uint32_t)strlen(reason), wlen = (uint32_t)raw_len;
+    int64_t col = column;
+    fwrite(&line, sizeof line, 1, im->spill);
+    fwrite(&col, sizeof col, 1, im->spill);
+    fwrite(&rlen, sizeof rlen, 1, im->spill);
+    fwrite(reason, 1, rlen, im->spill);
+    fwrite(&wlen, sizeof wlen, 1, im->spill);
+    fwrite(raw, 1, wlen, im->spill);
+}
+
+/* Moves the spilled rejects into reject_row (inside the caller's transaction). */
+static bimo_status store_rejects(importer *im)
+{
+    if (!im->spill || fflush(im->spill) != 0 || fseek(im->spill, 0, SEEK_SET) != 0)
+        return bimo_fail(im->err, BIMO_ERR_IO, "cannot read back the rejected rows");
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(im->db,
+                           "INSERT INTO reject_row (import_id, line, column, reason, raw)"
+                           " VALUES (?, ?, ?, ?, ?)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return bimo_store_fail(im->db, im->err, "cannot record rejected rows");
+    bimo_status st = BIMO_OK;
+    char *buf = NULL;
+    size_t cap = 0;
+    int64_t line, col;
+    uint32_t rlen, wlen;
+    while (st == BIMO_OK && fread(&line, sizeof line, 1, im->spill) == 1) {
+        if (fread(&col, sizeof col, 1, im->spill) != 1 || fread(&rlen, 4, 1, im->spill) != 1) {
+            st = bimo_fail(im->err, BIMO_ERR_IO, "rejected rows file is damaged");
+            break;
+        }
+        if (cap < (size_t)rlen + 1) {
+            free(buf);
+            cap = (size_t)rlen + 1 + (1 << 16);
+            buf = malloc(cap);
+        }
+        if (!buf || fread(buf, 1, rlen, im->spill) != rlen) {
+            st = bimo_fail(im->err, BIMO_ERR_IO, "rejected rows file is damaged");
+            break;
+        }
+        sqlite3_bind_int64(q, 1, im->import_id);
+        sqlite3_bind_int64(q, 2, line);
+        sqlite3_bind_int64(q, 3, col);
+        sqlite3_bind_text(q, 4, buf, (int)rlen, SQLITE_TRANSIENT);
+        if (fread(&wlen, 4, 1, im->spill) != 1) {
+            st = bimo_fail(im->err, BIMO_ERR_IO, "rejected rows file is damaged");
+            break;
+        }
+        if (cap < (size_t)wlen + 1) {
+            free(buf);
+            cap = (size_t)wlen + 1;
+            buf = malloc(cap);
+        }
+        if (!buf || fread(buf, 1, wlen, im->spill) != wlen) {
+            st = bimo_fail(im->err, BIMO_ERR_IO, "rejected rows file is damaged");
+            break;
+        }
+        sqlite3_bind_text(q, 5, buf, (int)wlen, SQLITE_TRANSIENT);
+        if (sqlite3_step(q) != SQLITE_DONE)
+            st = bimo_store_fail(im->db, im->err, "cannot record rejected rows");
+        sqlite3_reset(q);
+    }
+    free(buf);
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* ---- Header ----------------------------------------------------------------------------- */
+
+static int spec_matches(const bimo_column_spec *spec, const char *key)
+{
+    char want[128];
+    bimo_normalize_key(spec->name, strlen(spec->name), want, sizeof want);
+    if (strcmp(want, key) == 0)
+        return 1;
+    for (const char *p = spec->aliases; p && *p;) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        bimo_normalize_key(p, n, want, sizeof want);
+        if (strcmp(want, key) == 0)
+            return 1;
+        p += n + (bar != NULL);
+    }
+    return 0;
+}
+
+static void notice(importer *im, const char *fmt, ...) BIMO_PRINTF(2, 3);
+static void notice(importer *im, const char *fmt, ...)
+{
+    if (!im->opt->notice)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    im->opt->notice(msg, im->opt->ctx);
+}
+
+static void header_text(const bimo_csv_record *rec, int delim, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < rec->nfields && n + 1 < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s",
+                              i ? (delim == '\t'  ? "\\t"
+                                   : delim == ',' ? ","
+                                                  : ";")
+                                : "",
+                              rec->fields[i]);
+}
+
+static bimo_status map_header(importer *im, const bimo_csv_record *rec, int delim)
+{
+    char found[400];
+    header_text(rec, delim, found, sizeof found);
+    im->header_fields = (int)rec->nfields;
+    for (int c = 0; c < im->ncols; c++)
+        im->cols[c].field = -1;
+    for (size_t f = 0; f < rec->nfields; f++) {
+        char key[128];
+        bimo_normalize_key(rec->fields[f], rec->lengths[f], key, sizeof key);
+        if (!key[0])
+            continue;
+        if (bimo_is_personal_column(key))
+            return bimo_fail_at(im->err, BIMO_ERR_DATA, im->file_name, rec->line, (long)f + 1,
+                                "column \"%s\" holds names or addresses, which bimo does not "
+                                "store; remove it from the extract",
+                                rec->fields[f]);
+        int matched = -1;
+        for (int c = 0; c < im->ncols && matched < 0; c++)
+            if (spec_matches(im->cols[c].spec, key))
+                matched = c;
+        if (matched < 0) {
+            notice(im, "%s: column \"%s\" is not part of %s and is ignored", im->file_name,
+                   rec->fields[f], im->source->name);
+            continue;
+        }
+        if (im->cols[matched].field >= 0)
+            return bimo_fail_at(im->err, BIMO_ERR_DATA, im->file_name, rec->line, (long)f + 1,
+                                "column \"%s\" appears twice (also column %d)",
+                                im->cols[matched].spec->name, im->cols[matched].field + 1);
+        im->cols[matched].field = (int)f;
+    }
+    for (int c = 0; c < im->ncols; c++) {
+        const bimo_column_spec *s = im->cols[c].spec;
+        if (im->cols[c].field < 0 && (s->flags & BIMO_REQUIRED))
+            return bimo_fail_at(im->err, BIMO_ERR_DATA, im->file_name, 0, 0,
+                                "required column \"%s\" missing; header has: %s", s->name, found);
+    }
+    if (im->snapshot_col >= 0 && im->cols[im->snapshot_col].field < 0 && !im->fixed_stichtag)
+        return bimo_fail_at(im->err, BIMO_ERR_DATA, im->file_name, 0, 0,
+                            "no reference date: give --stichtag DATE or a column \"stichtag\"; "
+                            "header has: %s",
+                            found);
+    return BIMO_OK;
+}
+
+/* ---- Code lists --------------------------------------------------------------------- */
+
+static bimo_status load_lists(importer *im)
+{
+    bimo_status st = bimo_codelist_load_named("staaten", &im->staaten, im->err);
+    if (st == BIMO_OK)
+        st = bimo_codelist_load_municipalities(&im->gemeinden, im->err);
+    if (st != BIMO_OK)
+        return st;
+    /* ISO alpha-3 codes are accepted and mapped to the Destatis code. */
+    for (size_t r = 0; r < bimo_codelist_size(im->staaten); r++) {
+        const char *iso = bimo_codelist_value(im->staaten, (int)r, "iso3");
+        if (iso && *iso && (st = bimo_codelist_add_alias(im->staaten, (int)r, iso)) != BIMO_OK)
+            return st;
+    }
+    for (int c = 0; c < im->ncols; c++) {
+        const char *name = im->cols[c].spec->codelist;
+        if (!name)
+            continue;
+        for (int i = 0; i < im->nlists && !im->cols[c].codes; i++)
+            if (strcmp(bimo_codelist_name(im->lists[i]), name) == 0)
+                im->cols[c].codes = im->lists[i];
+        if (im->cols[c].codes)
+            continue;
+        if ((st = bimo_codelist_load_named(name, &im->lists[im->nlists], im->err)) != BIMO_OK)
+            return st;
+        im->cols[c].codes = im->lists[im->nlists++];
+    }
+    return BIMO_OK;
+}
+
+static bimo_status sync_lists(importer *im)
+{
+    bimo_status st = bimo_codelist_sync(im->staaten, im->db, im->err);
+    if (st == BIMO_OK)
+        st = bimo_codelist_sync(im->gemeinden, im->db, im->err);
+    for (int i = 0; st == BIMO_OK && i < im->nlists; i++)
+        st = bimo_codelist_sync(im->lists[i], im->db, im->err);
+    return st;
+}
+
+/* ---- Validation ----------------------------------------------------------------------- */
+
+typedef struct {
+    char reason[REASON_MAX];
+    long column;
+} row_error;
+
+static int row_fail(row_error *e, long column, const char *fmt, ...) BIMO_PRINTF(3, 4);
+static int row_fail(row_error *e, long column, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->reason, sizeof e->reason, fmt, ap);
+    va_end(ap);
+    e->column = column;
+    return -1;
+}
+
+static void code_examples(const bimo_codelist *l, char *buf, size_t size)
+{
+    size_t n = 0, count = bimo_codelist_size(l);
+    buf[0] = '\0';
+    for (size_t r = 0; r < count && r < 8 && n + 1 < size; r++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", r ? ", " : "",
+                              bimo_codelist_code(l, (int)r));
+    if (count > 8 && n + 1 < size)
+        snprintf(buf + n, size - n, ", ...");
+}
+
+/* Parses one field into *out; returns 1 for a value, 0 for empty (NULL), -1 on error. */
+static int parse_value(importer *im, const planned_column *pc, const char *s, size_t len,
+                       int64_t *out, int *repaired, row_error *e)
+{
+    const bimo_column_spec *spec = pc->spec;
+    long col = pc->field + 1;
+    if (len == 0)
+        return 0;
+    switch (spec->type) {
+    case BIMO_T_DATE: {
+        int32_t ymd;
+        if (bimo_parse_date(s, len, &ymd) != 0)
+            return row_fail(e, col, "%s \"%.*s\" is not a date (expected DD.MM.YYYY or YYYY-MM-DD)",
+                            spec->name, (int)len > 40 ? 40 : (int)len, s);
+        *out = ymd;
+        return 1;
+    }
+    case BIMO_T_CODE: {
+        int r = bimo_codelist_find(pc->codes, s, len);
+        if (r < 0) {
+            char ex[160];
+            code_examples(pc->codes, ex, sizeof ex);
+            return row_fail(e, col, "%s \"%.*s\" is not in code list %s (%s)", spec->name,
+                            (int)len > 40 ? 40 : (int)len, s, spec->codelist, ex);
+        }
+        *out = bimo_codelist_id(pc->codes, r);
+        return 1;
+    }
+    case BIMO_T_STAAT: {
+        char padded[8];
+        const char *t = s;
+        size_t n = len;
+        if (len < 3 && strspn(s, "0123456789") >= len) { /* Excel dropped leading zeros */
+            snprintf(padded, sizeof padded, "%03d", atoi(s));
+            t = padded;
+            n = 3;
+        }
+        int r = bimo_codelist_find(im->staaten, t, n);
+        if (r < 0)
+            return row_fail(e, col, "%s \"%.*s\" is not a Destatis state code or ISO alpha-3 code",
+                            spec->name, (int)len > 40 ? 40 : (int)len, s);
+        *out = bimo_codelist_id(im->staaten, r);
+        if (t != s)
+            *repaired = 1;
+        return 1;
+    }
+    case BIMO_T_AGS:
+    case BIMO_T_AGS_ANY: {
+        int32_t ags;
+        int fixed = 0;
+        if (bimo_parse_ags(s, len, &ags, &fixed) != 0)
+            return row_fail(e, col, "%s \"%.*s\" is not an 8-digit municipality key (AGS)",
+                            spec->name, (int)len > 40 ? 40 : (int)len, s);
+        if (spec->type == BIMO_T_AGS) {
+            char key[12];
+            snprintf(key, sizeof key, "%08d", ags);
+            if (bimo_codelist_find(im->gemeinden, key, 8) < 0)
+                return row_fail(e, col, "%s \"%.*s\" is not a municipality of the district",
+                                spec->name, (int)len, s);
+        }
+        *out = ags;
+        *repaired |= fixed;
+        return 1;
+    }
+    case BIMO_T_INT: {
+        int64_t v;
+        if (bimo_parse_int(s, len, &v) != 0)
+            return row_fail(e, col, "%s \"%.*s\" is not a whole number", spec->name,
+                            (int)len > 40 ? 40 : (int)len, s);
+        if (v < spec->min || v > spec->max)
+            return row_fail(e, col, "%s %lld is out of range %d..%d", spec->name, (long long)v,
+                            spec->min, spec->max);
+        *out = v;
+        return 1;
+    }
+    case BIMO_T_BOOL: {
+        char key[16];
+        bimo_normalize_key(s, len, key, sizeof key);
+        if (!strcmp(key, "1") || !strcmp(key, "ja") || !strcmp(key, "j") || !strcmp(key, "true"))
+            *out = 1;
+        else if (!strcmp(key, "0") || !strcmp(key, "nein") || !strcmp(key, "n") ||
+                 !strcmp(key, "false"))
+            *out = 0;
+        else
+            return row_fail(e, col, "%s \"%.*s\" is not 0 or 1", spec->name,
+                            (int)len > 40 ? 40 : (int)len, s);
+        return 1;
+    }
+    case BIMO_T_SCHULJAHR: {
+        int32_t y;
+        if (bimo_parse_schuljahr(s, len, &y) != 0)
+            return row_fail(e, col, "%s \"%.*s\" is not a school year (expected e.g. 2024/25)",
+                            spec->name, (int)len > 40 ? 40 : (int)len, s);
+        *out = y;
+        return 1;
+    }
+    case BIMO_T_TEXT:
+        if (len >= sizeof((staged_row *)0)->text)
+            return row_fail(e, col, "%s \"%.*s\" is longer than %zu characters", spec->name,
+                            (int)len > 40 ? 40 : (int)len, s, sizeof((staged_row *)0)->text - 1);
+        return 1;
+    case BIMO_T_PERSON: return 1;
+    }
+    return 1;
+}
+
+static int find_col(const importer *im, const char *name)
+{
+    for (int c = 0; c < im->ncols; c++)
+        if (strcmp(im->cols[c].spec->name, name) == 0)
+            return c;
+    return -1;
+}
+
+static int64_t value_of(const importer *im, const staged_row *row, int c, int *is_null)
+{
+    int v = im->cols[c].value;
+    *is_null = v < 0 || (row->null_mask >> v) & 1;
+    return v < 0 ? 0 : row->v[v];
+}
+
+/* Checks across the fields of a row: birth dates, dates after the reference date, order. */
+static int check_row(importer *im, staged_row *row, int32_t stichtag, row_error *e)
+{
+    for (int c = 0; c < im->ncols; c++) {
+        const bimo_column_spec *s = im->cols[c].spec;
+        int is_null;
+        int64_t d = value_of(im, row, c, &is_null);
+        if (is_null || !(s->flags & (BIMO_BIRTH | BIMO_NOT_AFTER)) || im->school)
+            continue;
+        char a[11], b[11];
+        if (d > stichtag) {
+            bimo_format_date((int32_t)d, 1, a);
+            bimo_format_date(stichtag, 1, b);
+            return row_fail(e, im->cols[c].field + 1, "%s %s lies after the reference date %s",
+                            s->name, a, b);
+        }
+        if ((s->flags & BIMO_BIRTH) && bimo_age_years((int32_t)d, stichtag) > 120)
+            return row_fail(e, im->cols[c].field + 1, "age %d at the reference date is over 120",
+                            bimo_age_years((int32_t)d, stichtag));
+    }
+    for (const bimo_date_order *o = im->source->orders; o && o->earlier; o++) {
+        int ca = find_col(im, o->earlier), cb = find_col(im, o->later), na, nb;
+        int64_t a = value_of(im, row, ca, &na), b = value_of(im, row, cb, &nb);
+        if (!na && !nb && a > b) {
+            char ta[11], tb[11];
+            bimo_format_date((int32_t)a, 1, ta);
+            bimo_format_date((int32_t)b, 1, tb);
+            return row_fail(e, im->cols[cb].field + 1, "%s %s lies before %s %s", o->later, tb,
+                            o->earlier, ta);
+        }
+    }
+    if (im->school) {
+        int cy = find_col(im, "geburtsjahr"), n;
+        int64_t y = cy >= 0 ? value_of(im, row, cy, &n) : 0;
+        if (cy >= 0 && !n && (y > stichtag / 10000 || stichtag / 10000 - y > 40))
+            return row_fail(e, im->cols[cy].field + 1,
+                            "geburtsjahr %lld does not fit school year %d/%02d", (long long)y,
+                            stichtag / 10000, (stichtag / 10000 + 1) % 100);
+    }
+    return 0;
+}
+
+/* ---- Snapshots ------------------------------------------------------------------------ */
+
+static int snapshot_index(importer *im, int key, row_error *e)
+{
+    for (int i = 0; i < im->nsnaps; i++)
+        if (im->snaps[i].key == key)
+            return i;
+    if (im->nsnaps == MAX_SNAPSHOTS)
+        return row_fail(e, 0, "more than %d reference dates in one file", MAX_SNAPSHOTS);
+    im->snaps[im->nsnaps] = (snapshot_ref){.key = key, .id = 0};
+    return im->nsnaps++;
+}
+
+/* Creates the snapshot row, or empties an existing one so the import replaces it. */
+static bimo_status open_snapshot(importer *im, snapshot_ref *s)
+{
+    int32_t stichtag = im->school ? s->key * 10000 + 1001 : s->key;
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(im->db, "SELECT id FROM snapshot WHERE source = ? AND stichtag = ?",
+                                -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return bimo_store_fail(im->db, &im->store_err, "cannot look up the snapshot");
+    sqlite3_bind_text(q, 1, im->source->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, stichtag);
+    s->id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    char *sql;
+    if (s->id) {
+        sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE snapshot_id = %lld;"
+                              "UPDATE snapshot SET import_id = %lld, rows = 0 WHERE id = %lld",
+                              im->source->name, (long long)s->id, (long long)im->import_id,
+                              (long long)s->id);
+    } else {
+        sql = sqlite3_mprintf("INSERT INTO snapshot (source, stichtag, schuljahr, import_id)"
+                              " VALUES (%Q, %d, %s, %lld)",
+                              im->source->name, stichtag, im->school ? "" : "NULL",
+                              (long long)im->import_id);
+        if (sql && im->school) {
+            sqlite3_free(sql);
+            sql = sqlite3_mprintf("INSERT INTO snapshot (source, stichtag, schuljahr, import_id)"
+                                  " VALUES (%Q, %d, %d, %lld)",
+                                  im->source->name, stichtag, s->key, (long long)im->import_id);
+        }
+    }
+    rc = sql ? sqlite3_exec(im->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK)
+        return bimo_store_fail(im->db, &im->store_err, "cannot prepare the snapshot");
+    if (!s->id)
+        s->id = sqlite3_last_insert_rowid(im->db);
+    return BIMO_OK;
+}
+
+/* ---- Duplicate keys: Bloom filter + exact check of candidates ------------------------- */
+
+static bimo_status bloom_add_layer(importer *im, int64_t capacity)
+{
+    if (im->nlayers == (int)(sizeof im->layers / sizeof im->layers[0]))
+        return bimo_fail(im->err, BIMO_ERR_NOMEM, "too many rows for duplicate detection");
+    uint64_t nbits = 1 << 16;
+    while (nbits < (uint64_t)capacity * 16)
+        nbits <<= 1;
+    bloom_layer *l = &im->layers[im->nlayers];
+    l->bits = calloc(nbits / 64, sizeof *l->bits);
+    if (!l->bits)
+        return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
+    l->nbits = nbits;
+    l->capacity = capacity;
+    l->count = 0;
+    im->nlayers++;
+    return BIMO_OK;
+}
+
+/* Adds the key; returns 1 if it may have been seen before. The key bytes are a keyed hash,
+ * so they serve directly as independent hash values. */
+static int bloom_test_and_add(importer *im, const unsigned char key[16])
+{
+    uint64_t h1, h2;
+    memcpy(&h1, key, 8);
+    memcpy(&h2, key + 8, 8);
+    h2 |= 1;
+    int seen = 0;
+    for (int li = 0; li < im->nlayers && !seen; li++) {
+        bloom_layer *l = &im->layers[li];
+        int all = 1;
+        for (int k = 0; k < 10 && all; k++) {
+            uint64_t bit = (h1 + (uint64_t)k * h2) & (l->nbits - 1);
+            all = (l->bits[bit >> 6] >> (bit & 63)) & 1;
+        }
+        seen = all;
+    }
+    if (seen)
+        return 1;
+    bloom_layer *l = &im->layers[im->nlayers - 1];
+    if (l->count >= l->capacity) {
+        if (bloom_add_layer(im, l->capacity * 2) != BIMO_OK)
+            return 1; /* treat as a candidate: the exact check decides */
+        l = &im->layers[im->nlayers - 1];
+    }
+    for (int k = 0; k < 10; k++) {
+        uint64_t bit = (h1 + (uint64_t)k * h2) & (l->nbits - 1);
+        l->bits[bit >> 6] |= 1ULL << (bit & 63);
+    }
+    l->count++;
+    return 0;
+}
+
+static const char *masked_raw(importer *im, const bimo_csv_record *rec, size_t *len);
+
+static int add_candidate(importer *im, const staged_row *row, int64_t second,
+                         const bimo_csv_record *rec)
+{
+    if (im->ncands == im->cap_cands) {
+        size_t cap = im->cap_cands ? im->cap_cands * 2 : 256;
+        dup_candidate *c = realloc(im->cands, cap * sizeof *c);
+        if (!c)
+            return -1;
+        im->cands = c;
+        im->cap_cands = cap;
+    }
+    dup_candidate *c = &im->cands[im->ncands];
+    memcpy(c->person, row->person, PSEUDONYM_BYTES);
+    c->second = second;
+    c->snapshot = row->snapshot;
+    c->line = row->line;
+    size_t len = 0;
+    const char *raw = masked_raw(im, rec, &len);
+    c->raw = raw ? strndup(raw, len) : NULL;
+    if (!c->raw)
+        return -1;
+    im->ncands++;
+    return 0;
+}
+
+static int compare_key(const dup_candidate *c, int snapshot, const unsigned char *person,
+                       int64_t second);
+
+/* Orders candidates by key (snapshot, person, second key), then by line. */
+static int compare_candidates(const void *a, const void *b)
+{
+    const dup_candidate *x = a, *y = b;
+    int c = compare_key(x, y->snapshot, y->person, y->second);
+    if (c)
+        return c;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int compare_key(const dup_candidate *c, int snapshot, const unsigned char *person,
+                       int64_t second)
+{
+    if (c->snapshot != snapshot)
+        return c->snapshot < snapshot ? -1 : 1;
+    int k = memcmp(c->person, person, PSEUDONYM_BYTES);
+    if (k)
+        return k;
+    return c->second < second ? -1 : c->second > second;
+}
+
+/* Index of the first candidate with this key, or -1. Candidates are sorted by key. */
+static ptrdiff_t find_group(const importer *im, int snapshot, const unsigned char *person,
+                            int64_t second)
+{
+    size_t lo = 0, hi = im->ncands;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (compare_key(&im->cands[mid], snapshot, person, second) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < im->ncands && compare_key(&im->cands[lo], snapshot, person, second) == 0
+               ? (ptrdiff_t)lo
+               : -1;
+}
+
+/* One pass over the snapshots that have candidates finds, for every candidate key, the
+ * first line holding it; candidates after that line are repeats. Every true repeat is a
+ * candidate (a Bloom filter has no false negatives), so this finds them all. */
+static bimo_status scan_first_lines(importer *im, int64_t *first)
+{
+    const char *person = bimo_source_store_column(im->cols[im->person_col].spec);
+    const char *second = im->second_key_col >= 0 ? im->cols[im->second_key_col].spec->name : NULL;
+    char *sql = sqlite3_mprintf("SELECT line, \"%w\", %s%w%s FROM \"%w\" WHERE snapshot_id = ?",
+                                person, second ? "\"" : "", second ? second : "0",
+                                second ? "\"" : "", im->source->name);
+    sqlite3_stmt *q = NULL;
+    if (!sql || sqlite3_prepare_v2(im->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        sqlite3_free(sql);
+        return bimo_store_fail(im->db, im->err, "cannot check duplicate keys");
+    }
+    sqlite3_free(sql);
+    bimo_status st = BIMO_OK;
+    for (int sn = 0; sn < im->nsnaps && st == BIMO_OK; sn++) {
+        int any = 0;
+        for (size_t i = 0; i < im->ncands && !any; i++)
+            any = im->cands[i].snapshot == sn;
+        if (!any)
+            continue;
+        sqlite3_bind_int64(q, 1, im->snaps[sn].id);
+        int rc;
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            const void *p = sqlite3_column_blob(q, 1);
+            if (!p || sqlite3_column_bytes(q, 1) != PSEUDONYM_BYTES)
+                continue;
+            ptrdiff_t g = find_group(im, sn, p, sqlite3_column_int64(q, 2));
+            int64_t line = sqlite3_column_int64(q, 0);
+            if (g >= 0 && (first[g] == 0 || line < first[g]))
+                first[g] = line;
+        }
+        if (rc != SQLITE_DONE)
+            st = bimo_store_fail(im->db, im->err, "cannot check duplicate keys");
+        sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
+static bimo_status resolve_duplicates(importer *im)
+{
+    if (!im->ncands)
+        return BIMO_OK;
+    qsort(im->cands, im->ncands, sizeof *im->cands, compare_candidates);
+    int64_t *first = calloc(im->ncands, sizeof *first);
+    if (!first)
+        return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
+    bimo_status st = scan_first_lines(im, first);
+    char *del =
+        sqlite3_mprintf("DELETE FROM \"%w\" WHERE snapshot_id = ? AND line = ?", im->source->name);
+    sqlite3_stmt *d = NULL;
+    if (st == BIMO_OK && (!del || sqlite3_prepare_v2(im->db, del, -1, &d, NULL) != SQLITE_OK))
+        st = bimo_store_fail(im->db, im->err, "cannot check duplicate keys");
+    sqlite3_free(del);
+    const char *second = im->second_key_col >= 0 ? im->cols[im->second_key_col].spec->name : NULL;
+    for (size_t i = 0; st == BIMO_OK && i < im->ncands; i++) {
+        dup_candidate *c = &im->cands[i];
+        ptrdiff_t g = find_group(im, c->snapshot, c->person, c->second);
+        int64_t line0 = first[g];
+        if (line0 == 0 || c->line == line0)
+            continue; /* a false alarm of the filter, or the first occurrence itself */
+        snapshot_ref *s = &im->snaps[c->snapshot];
+        sqlite3_bind_int64(d, 1, s->id);
+        sqlite3_bind_int64(d, 2, c->line);
+        if (sqlite3_step(d) != SQLITE_DONE) {
+            st = bimo_store_fail(im->db, im->err, "cannot remove a duplicate row");
+            break;
+        }
+        sqlite3_reset(d);
+        char reason[REASON_MAX];
+        snprintf(reason, sizeof reason, "duplicate %s%s%s: already in line %lld",
+                 im->cols[im->person_col].spec->name, second ? " and " : "", second ? second : "",
+                 (long long)line0);
+        reject(im, c->line, im->cols[im->person_col].field + 1, reason, c->raw, strlen(c->raw));
+        s->rows--;
+        im->rows_loaded--;
+    }
+    sqlite3_finalize(d);
+    free(first);
+    return st;
+}
+
+/* ---- The store thread -------------------------------------------------------------------- */
+
+static bimo_status prepare_insert(importer *im)
+{
+    sqlite3_str *s = sqlite3_str_new(im->db);
+    sqlite3_str_appendf(s, "INSERT INTO \"%w\" (snapshot_id, line", im->source->name);
+    for (int c = 0; c < im->ncols; c++)
+        if (im->cols[c].value >= 0 || c == im->person_col)
+            sqlite3_str_appendf(s, ", \"%w\"", bimo_source_store_column(im->cols[c].spec));
+    sqlite3_str_appendall(s, ") VALUES (?, ?");
+    for (int c = 0; c < im->ncols; c++)
+        if (im->cols[c].value >= 0 || c == im->person_col)
+            sqlite3_str_appendall(s, ", ?");
+    sqlite3_str_appendall(s, ")");
+    char *sql = sqlite3_str_finish(s);
+    int rc = sql ? sqlite3_prepare_v3(im->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &im->insert, NULL)
+                 : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    return rc == SQLITE_OK ? BIMO_OK : bimo_store_fail(im->db, im->err, "cannot prepare insert");
+}
+
+static bimo_status insert_batch(importer *im, const batch *b)
+{
+    sqlite3_stmt *q = im->insert;
+    for (int i = 0; i < b->count; i++) {
+        const staged_row *row = &b->rows[i];
+        snapshot_ref *s = &im->snaps[row->snapshot];
+        if (!s->id) {
+            bimo_status st = open_snapshot(im, s);
+            if (st != BIMO_OK)
+                return st;
+        }
+        int p = 1;
+        sqlite3_bind_int64(q, p++, s->id);
+        sqlite3_bind_int64(q, p++, row->line);
+        for (int c = 0; c < im->ncols; c++) {
+            int v = im->cols[c].value;
+            if (c == im->person_col)
+                sqlite3_bind_blob(q, p++, row->person, PSEUDONYM_BYTES, SQLITE_STATIC);
+            else if (v < 0)
+                continue;
+            else if ((row->null_mask >> v) & 1)
+                sqlite3_bind_null(q, p++);
+            else if (v == im->text_value)
+                sqlite3_bind_text(q, p++, row->text, -1, SQLITE_STATIC);
+            else
+                sqlite3_bind_int64(q, p++, row->v[v]);
+        }
+        if (sqlite3_step(q) != SQLITE_DONE) {
+            bimo_status st = bimo_store_fail(im->db, &im->store_err, "cannot insert a row");
+            sqlite3_reset(q);
+            return st;
+        }
+        sqlite3_reset(q);
+        s->rows++;
+        im->rows_loaded++;
+    }
+    return BIMO_OK;
+}
+
+static void *store_thread(void *arg)
+{
+    importer *im = arg;
+    batch_queue *q = &im->q;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        while (q->count == 0 && !q->closed)
+            pthread_cond_wait(&q->changed, &q->lock);
+        if (q->count == 0) {
+            pthread_mutex_unlock(&q->lock);
+            break;
+        }
+        batch *b = q->slots[q->head];
+        pthread_mutex_unlock(&q->lock);
+
+        if (im->store_status == BIMO_OK)
+            im->store_status = insert_batch(im, b);
+
+        pthread_mutex_lock(&q->lock);
+        q->head = (q->head + 1) % QUEUE_BATCHES;
+        q->count--;
+        q->free_list[q->nfree++] = b;
+        if (im->store_status != BIMO_OK)
+            q->failed = 1;
+        pthread_cond_broadcast(&q->changed);
+        pthread_mutex_unlock(&q->lock);
+    }
+    return NULL;
+}
+
+/* Hands a full batch to the store thread and returns an empty one (NULL if it failed). */
+static batch *queue_push(batch_queue *q, batch *b)
+{
+    pthread_mutex_lock(&q->lock);
+    while (q->count == QUEUE_BATCHES && !q->failed)
+        pthread_cond_wait(&q->changed, &q->lock);
+    batch *next = NULL;
+    if (!q->failed) {
+        q->slots[(q->head + q->count) % QUEUE_BATCHES] = b;
+        q->count++;
+        pthread_cond_broadcast(&q->changed);
+        while (q->nfree == 0 && !q->failed)
+            pthread_cond_wait(&q->changed, &q->lock);
+        if (!q->failed)
+            next = q->free_list[--q->nfree];
+    }
+    pthread_mutex_unlock(&q->lock);
+    if (next)
+        next->count = 0;
+    return next;
+}
+
+static void queue_close(batch_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->closed = 1;
+    pthread_cond_broadcast(&q->changed);
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* ---- The reader side ------------------------------------------------------------------- */
+
+/* Validates one record into row; returns 0, or -1 with e filled. */
+static int stage_row(importer *im, const bimo_csv_record *rec, staged_row *row, int *repaired,
+                     int64_t *second_key, row_error *e)
+{
+    size_t nf = rec->nfields;
+    if (nf > (size_t)im->header_fields) { /* a trailing delimiter adds empty fields */
+        for (size_t f = (size_t)im->header_fields; f < nf; f++)
+            if (rec->lengths[f])
+                return row_fail(e, (long)f + 1, "%zu fields, but the header has %d", nf,
+                                im->header_fields);
+        nf = (size_t)im->header_fields;
+    }
+    if (nf < (size_t)im->header_fields)
+        return row_fail(e, (long)nf, "%zu fields, but the header has %d", nf, im->header_fields);
+    row->null_mask = 0;
+    row->line = rec->line;
+    int32_t key = im->fixed_stichtag;
+    *second_key = 0;
+    for (int c = 0; c < im->ncols; c++) {
+        const planned_column *pc = &im->cols[c];
+        const char *s = pc->field >= 0 ? rec->fields[pc->field] : "";
+        size_t len = pc->field >= 0 ? rec->lengths[pc->field] : 0;
+        int64_t v = 0;
+        int got = parse_value(im, pc, s, len, &v, repaired, e);
+        if (got < 0)
+            return -1;
+        if (!got && (pc->spec->flags & BIMO_REQUIRED))
+            return row_fail(e, pc->field + 1, "required value %s is empty", pc->spec->name);
+        if (pc->spec->flags & BIMO_SNAPSHOT_KEY) {
+            if (got && im->fixed_stichtag && v != im->fixed_stichtag) {
+                char a[11], b[11];
+                bimo_format_date((int32_t)v, 1, a);
+                bimo_format_date(im->fixed_stichtag, 1, b);
+                return row_fail(e, pc->field + 1, "stichtag %s differs from --stichtag %s", a, b);
+            }
+            if (got)
+                key = (int32_t)v;
+            if (!key)
+                return row_fail(e, pc->field + 1, "required value %s is empty", pc->spec->name);
+            continue;
+        }
+        if (c == im->person_col)
+            continue;
+        if (c == im->second_key_col)
+            *second_key = v;
+        if (!got)
+            row->null_mask |= 1u << pc->value;
+        else if (pc->spec->type == BIMO_T_TEXT)
+            memcpy(row->text, s, len + 1);
+        else
+            row->v[pc->value] = v;
+    }
+    int sn = snapshot_index(im, key, e);
+    if (sn < 0)
+        return -1;
+    row->snapshot = sn;
+    int32_t stichtag = im->school ? key * 10000 + 1001 : key;
+    if (check_row(im, row, stichtag, e) != 0)
+        return -1;
+    /* The identifier is hashed last, after every check: it never leaves this function. */
+    const planned_column *pp = &im->cols[im->person_col];
+    crypto_generichash(row->person, PSEUDONYM_BYTES, (const unsigned char *)rec->fields[pp->field],
+                       rec->lengths[pp->field], bimo_store_key(im->store), BIMO_KEY_BYTES);
+    return 0;
+}
+
+static void dup_key(const staged_row *row, int64_t second, unsigned char out[16])
+{
+    /* Mix the snapshot and the second key column into the filter key. */
+    memcpy(out, row->person, 16);
+    uint64_t a;
+    memcpy(&a, out, 8);
+    a ^= (uint64_t)(row->snapshot + 1) * 0x9E3779B97F4A7C15ULL ^
+         (uint64_t)second * 0xC2B2AE3D27D4EB4FULL;
+    memcpy(out, &a, 8);
+}
+
+static int mask_reserve(importer *im, size_t need)
+{
+    if (need <= im->mask_cap)
+        return 0;
+    char *p = realloc(im->mask, need);
+    if (!p)
+        return -1;
+    im->mask = p;
+    im->mask_cap = need;
+    return 0;
+}
+
+/* The identifier's stand-in in rejected rows: '#' and the first 8 bytes of its pseudonym. */
+static void mask_token(const importer *im, const char *id, size_t len, char out[18])
+{
+    unsigned char h[PSEUDONYM_BYTES];
+    crypto_generichash(h, PSEUDONYM_BYTES, (const unsigned char *)id, len,
+                       bimo_store_key(im->store), BIMO_KEY_BYTES);
+    out[0] = '#';
+    sodium_bin2hex(out + 1, 17, h, 8);
+}
+
+/* The raw text of a rejected row with the identifier replaced by its token, so rejects keep
+ * the row for correction but never the raw identifier (DESIGN §4). Parsed rows are written
+ * back field by field; rows the reader could not parse are split at the delimiter. */
+static const char *masked_raw(importer *im, const bimo_csv_record *rec, size_t *len)
+{
+    int pf = im->cols[im->person_col].field;
+    char token[18];
+    if (mask_reserve(im, rec->raw_len * 2 + 64) != 0)
+        return NULL;
+    size_t n = 0;
+    if (!rec->reject_reason) {
+        for (size_t f = 0; f < rec->nfields; f++) {
+            const char *v = rec->fields[f];
+            size_t vl = rec->lengths[f];
+            if ((int)f == pf && vl) {
+                mask_token(im, v, vl, token);
+                v = token;
+                vl = 17;
+            }
+            if (mask_reserve(im, n + vl * 2 + 8) != 0)
+                return NULL;
+            if (f)
+                im->mask[n++] = (char)im->delimiter;
+            int quote = memchr(v, im->delimiter, vl) || memchr(v, '"', vl) || memchr(v, '\n', vl) ||
+                        memchr(v, '\r', vl);
+            if (quote)
+                im->mask[n++] = '"';
+            for (size_t i = 0; i < vl; i++) {
+                if (v[i] == '"')
+                    im->mask[n++] = '"';
+                im->mask[n++] = v[i];
+            }
+            if (quote)
+                im->mask[n++] = '"';
+        }
+    } else {
+        const char *p = rec->raw, *end = rec->raw + rec->raw_len;
+        for (int f = 0; p <= end; f++) {
+            const char *d = memchr(p, im->delimiter, (size_t)(end - p));
+            const char *fe = d ? d : end;
+            if (f == pf && fe > p) {
+                mask_token(im, p, (size_t)(fe - p), token);
+                memcpy(im->mask + n, token, 17);
+                n += 17;
+            } else {
+                memcpy(im->mask + n, p, (size_t)(fe - p));
+                n += (size_t)(fe - p);
+            }
+            if (!d)
+                break;
+            im->mask[n++] = (char)im->delimiter;
+            p = d + 1;
+        }
+    }
+    im->mask[n] = '\0';
+    *len = n;
+    return im->mask;
+}
+
+static void reject_record(importer *im, const bimo_csv_record *rec, long column, const char *reason)
+{
+    size_t len = 0;
+    const char *raw = masked_raw(im, rec, &len);
+    reject(im, rec->line, column, reason, raw ? raw : "", raw ? len : 0);
+}
+
+static bimo_status read_rows(importer *im, bimo_csv_reader *r, batch *b)
+{
+    const bimo_csv_record *rec;
+    bimo_status st;
+    int64_t next_progress = 65536;
+    while ((st = bimo_csv_next(r, &rec, im->err)) == BIMO_OK && rec) {
+        im->rows_read++;
+        if (rec->reject_reason) {
+            reject_record(im, rec, rec->reject_column, rec->reject_reason);
+            continue;
+        }
+        staged_row *row = &b->rows[b->count];
+        row_error e = {{0}, 0};
+        int repaired = 0;
+        int64_t second = 0;
+        if (stage_row(im, rec, row, &repaired, &second, &e) != 0) {
+            reject_record(im, rec, e.column, e.reason);
+            continue;
+        }
+        unsigned char k[16];
+        dup_key(row, second, k);
+        if (bloom_test_and_add(im, k) && add_candidate(im, row, second, rec) != 0)
+            return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
+        im->rows_repaired += repaired;
+        if (++b->count == BATCH_ROWS && !(b = queue_push(&im->q, b)))
+            return BIMO_ERR_ABORTED; /* the store thread failed; its error wins */
+        if (im->opt->progress && im->rows_read >= next_progress) {
+            bimo_import_progress p = {im->rows_read, bimo_csv_bytes_read(r),
+                                      bimo_csv_total_bytes(r)};
+            im->opt->progress(&p, im->opt->ctx);
+            next_progress += 65536;
+        }
+    }
+    if (st == BIMO_OK && b->count && !queue_push(&im->q, b))
+        return BIMO_ERR_ABORTED;
+    return st;
+}
+
+/* ---- Orchestration --------------------------------------------------------------------- */
+
+static bimo_status plan_columns(importer *im, const char *stichtag)
+{
+    im->person_col = im->snapshot_col = im->second_key_col = im->text_value = -1;
+    for (const bimo_column_spec *s = im->source->columns; s->name; s++) {
+        if (im->ncols == MAX_COLUMNS)
+            return bimo_fail(im->err, BIMO_ERR_ARG, "too many columns in source spec");
+        planned_column *pc = &im->cols[im->ncols];
+        pc->spec = s;
+        pc->value = -1;
+        if (s->flags & BIMO_SNAPSHOT_KEY) {
+            im->snapshot_col = im->ncols;
+            im->school = s->type == BIMO_T_SCHULJAHR;
+        } else if (s->type == BIMO_T_PERSON) {
+            im->person_col = im->ncols;
+        } else {
+            pc->value = im->nvalues++;
+            if (s->type == BIMO_T_TEXT)
+                im->text_value = pc->value;
+            if (s->flags & BIMO_KEY)
+                im->second_key_col = im->ncols;
+        }
+        im->ncols++;
+    }
+    if (stichtag && *stichtag) {
+        int32_t ymd;
+        if (im->school)
+            return bimo_fail(im->err, BIMO_ERR_ARG,
+                             "--stichtag does not apply to %s: its school year comes from the "
+                             "schuljahr column",
+                             im->source->name);
+        if (bimo_parse_date(stichtag, strlen(stichtag), &ymd) != 0)
+            return bimo_fail(im->err, BIMO_ERR_ARG,
+                             "--stichtag \"%s\" is not a date (expected DD.MM.YYYY or YYYY-MM-DD)",
+                             stichtag);
+        im->fixed_stichtag = ymd;
+    }
+    return BIMO_OK;
+}
+
+static bimo_status begin_run(importer *im, const char *started)
+{
+    if (sqlite3_exec(im->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return bimo_store_fail(im->db, im->err, "cannot start the import");
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(im->db,
+                           "INSERT INTO import_run (source, file_name, started, status,"
+                           " bimo_version) VALUES (?, ?, ?, 'running', ?)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return bimo_store_fail(im->db, im->err, "cannot record the import");
+    sqlite3_bind_text(q, 1, im->source->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, im->file_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, started, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, bimo_version(), -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return bimo_store_fail(im->db, im->err, "cannot record the import");
+    im->import_id = sqlite3_last_insert_rowid(im->db);
+    return BIMO_OK;
+}
+
+/* Writes the run's final figures (and, for a failed run, its message). */
+static bimo_status finish_run(importer *im, bimo_csv_reader *r, const char *status,
+                              const char *message, const bimo_import_result *res)
+{
+    char finished[32], stichtag[64] = "";
+    iso_now(finished);
+    for (int i = 0, n = 0; i < im->nsnaps && n < (int)sizeof stichtag - 12; i++) {
+        char d[11];
+        if (im->school)
+            snprintf(d, sizeof d, "%d/%02d", im->snaps[i].key, (im->snaps[i].key + 1) % 100);
+        else
+            bimo_format_date(im->snaps[i].key, 0, d);
+        n += snprintf(stichtag + n, sizeof stichtag - n, "%s%s", i ? "," : "", d);
+    }
+    (void)r;
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(im->db,
+                           "UPDATE import_run SET sha256 = ?, size_bytes = ?, encoding = ?,"
+                           " delimiter = ?, stichtag = ?, rows_read = ?, rows_loaded = ?,"
+                           " rows_rejected = ?, finished = ?, status = ?, message = ?"
+                           " WHERE id = ?",
+                           -1, &q, NULL) != SQLITE_OK)
+        return bimo_store_fail(im->db, im->err, "cannot record the import");
+    sqlite3_bind_text(q, 1, res->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, (int64_t)res->size_bytes);
+    sqlite3_bind_text(q, 3, res->encoding, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, res->delimiter, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, stichtag, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 6, im->rows_read);
+    sqlite3_bind_int64(q, 7, im->rows_loaded);
+    sqlite3_bind_int64(q, 8, im->rows_rejected);
+    sqlite3_bind_text(q, 9, finished, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 10, status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 11, message, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 12, im->import_id);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return bimo_store_fail(im->db, im->err, "cannot record the import");
+    for (int i = 0; i < im->nsnaps; i++) {
+        char *sql = sqlite3_mprintf("UPDATE snapshot SET rows = rows + %lld WHERE id = %lld",
+                                    (long long)im->snaps[i].rows, (long long)im->snaps[i].id);
+        rc = sql && im->snaps[i].id ? sqlite3_exec(im->db, sql, NULL, NULL, NULL) : SQLITE_OK;
+        sqlite3_free(sql);
+        if (rc != SQLITE_OK)
+            return bimo_store_fail(im->db, im->err, "cannot record the snapshot");
+    }
+    return store_rejects(im);
+}
+
+static void free_importer(importer *im)
+{
+    for (int i = 0; i < im->nlists; i++)
+        bimo_codelist_free(im->lists[i]);
+    bimo_codelist_free(im->staaten);
+    bimo_codelist_free(im->gemeinden);
+    for (int i = 0; i < im->nlayers; i++)
+        free(im->layers[i].bits);
+    for (size_t i = 0; i < im->ncands; i++)
+        free(im->cands[i].raw);
+    free(im->cands);
+    free(im->mask);
+    if (im->spill)
+        fclose(im->spill);
+    sqlite3_finalize(im->insert);
+}
+
+static void fill_result(importer *im, bimo_csv_reader *r, bimo_import_result *res,
+                        const struct timespec *t0)
+{
+    memset(res, 0, sizeof *res);
+    res->import_id = im->import_id;
+    res->rows_read = im->rows_read;
+    res->rows_loaded = im->rows_loaded;
+    res->rows_rejected = im->rows_rejected;
+    res->rows_repaired = im->rows_repaired;
+    res->snapshots = im->nsnaps;
+    res->seconds = seconds_since(t0);
+    memcpy(res->first_reasons, im->first_reasons, sizeof res->first_reasons);
+    if (r) {
+        res->blank_lines = bimo_csv_blank_lines(r);
+        res->size_bytes = bimo_csv_bytes_read(r);
+        snprintf(res->encoding, sizeof res->encoding, "%s", bimo_csv_encoding(r));
+        snprintf(res->delimiter, sizeof res->delimiter, "%s",
+                 delimiter_name(bimo_csv_delimiter(r)));
+        bimo_csv_sha256_hex(r, res->sha256);
+    }
+}
+
+/* Runs the load inside the open transaction: header, threads, duplicates. */
+static bimo_status load(importer *im, bimo_csv_reader *r)
+{
+    const bimo_csv_record *rec;
+    bimo_status st = bimo_csv_next(r, &rec, im->err);
+    if (st != BIMO_OK)
+        return st;
+    if (!rec)
+        return bimo_fail_at(im->err, BIMO_ERR_DATA, im->file_name, 0, 0,
+                            "the file is empty: expected a header line");
+    if (rec->reject_reason)
+        return bimo_fail_at(im->err, BIMO_ERR_PARSE, im->file_name, rec->line, rec->reject_column,
+                            "header: %s", rec->reject_reason);
+    im->delimiter = bimo_csv_delimiter(r);
+    if ((st = map_header(im, rec, im->delimiter)) != BIMO_OK)
+        return st;
+    if ((st = sync_lists(im)) != BIMO_OK || (st = prepare_insert(im)) != BIMO_OK)
+        return st;
+    int64_t total = bimo_csv_total_bytes(r);
+    if ((st = bloom_add_layer(im, total > 0 ? total / 40 + 1024 : 1 << 20)) != BIMO_OK)
+        return st;
+
+    batch *batches = calloc(QUEUE_BATCHES + 1, sizeof *batches);
+    if (!batches)
+        return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
+    batch_queue *q = &im->q;
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->changed, NULL);
+    for (int i = 1; i <= QUEUE_BATCHES; i++)
+        q->free_list[q->nfree++] = &batches[i];
+    pthread_t tid;
+    if (pthread_create(&tid, NULL, store_thread, im) != 0) {
+        free(batches);
+        return bimo_fail(im->err, BIMO_ERR_NOMEM, "cannot start the store thread");
+    }
+    st = read_rows(im, r, &batches[0]);
+    queue_close(q);
+    pthread_join(tid, NULL);
+    pthread_mutex_destroy(&q->lock);
+    pthread_cond_destroy(&q->changed);
+    free(batches);
+    if (im->store_status != BIMO_OK) {
+        if (im->err)
+            *im->err = im->store_err;
+        return im->store_status;
+    }
+    if (st != BIMO_OK)
+        return st;
+    return resolve_duplicates(im);
+}
+
+static int over_threshold(const importer *im)
+{
+    double share = im->opt->max_reject_share;
+    if (share == 0)
+        share = 0.01;
+    if (share < 0)
+        return im->rows_rejected > 0;
+    return im->rows_read > 0 && (double)im->rows_rejected > share * (double)im->rows_read;
+}
+
+/* After a failed or refused load: undo the data, keep the run and its rejects. */
+static bimo_status record_failure(importer *im, bimo_csv_reader *r, const char *status,
+                                  const char *message, bimo_import_result *res)
+{
+    sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
+    char started[32];
+    iso_now(started);
+    bimo_error scratch;
+    bimo_error *keep = im->err;
+    im->err = &scratch;
+    for (int i = 0; i < im->nsnaps; i++)
+        im->snaps[i].id = 0;
+    int64_t loaded = im->rows_loaded;
+    im->rows_loaded = 0;
+    bimo_status st = begin_run(im, started);
+    if (st == BIMO_OK)
+        st = finish_run(im, r, status, message, res);
+    if (st == BIMO_OK && sqlite3_exec(im->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        st = BIMO_ERR_STORE;
+    if (st != BIMO_OK)
+        sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
+    im->err = keep;
+    res->import_id = im->import_id;
+    (void)loaded;
+    return st;
+}
+
+bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
+                        const bimo_import_options *opt, bimo_import_result *result, bimo_error *err)
+{
+    bimo_import_options defaults = {0};
+    bimo_import_result scratch;
+    if (!opt)
+        opt = &defaults;
+    if (!result)
+        result = &scratch;
+    memset(result, 0, sizeof *result);
+    if (sodium_init() < 0)
+        return bimo_fail(err, BIMO_ERR_STORE, "libsodium could not be initialised");
+    importer *im = calloc(1, sizeof *im);
+    if (!im)
+        return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    im->store = store;
+    im->db = bimo_store_db(store);
+    im->opt = opt;
+    im->path = path;
+    im->file_name = opt->file_name ? opt->file_name : strcmp(path, "-") == 0 ? "stdin" : path;
+    im->err = err;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+
+    bimo_status st = BIMO_OK;
+    if (!(im->source = bimo_source_find(source)))
+        st = bimo_fail(err, BIMO_ERR_ARG, "unknown source \"%s\"", source);
+    if (st == BIMO_OK)
+        st = plan_columns(im, opt->stichtag);
+    if (st == BIMO_OK)
+        st = load_lists(im);
+    if (st == BIMO_OK && !(im->spill = tmpfile()))
+        st = bimo_fail(err, BIMO_ERR_IO, "cannot create a temporary file: %s", strerror(errno));
+    bimo_csv_reader *r = NULL;
+    if (st == BIMO_OK) {
+        bimo_csv_options copt = {.encoding = opt->encoding, .delimiter = opt->delimiter};
+        st = bimo_csv_open_path(path, &copt, &r, err);
+    }
+    if (st != BIMO_OK) {
+        free_importer(im);
+        free(im);
+        return st;
+    }
+
+    char started[32];
+    iso_now(started);
+    st = begin_run(im, started);
+    if (st == BIMO_OK)
+        st = load(im, r);
+    fill_result(im, r, result, &t0);
+    if (st == BIMO_OK && over_threshold(im)) {
+        char msg[1400];
+        snprintf(msg, sizeof msg,
+                 "%lld of %lld rows rejected, more than the allowed %.4g %%; nothing was "
+                 "loaded. First reasons: %s%s%s%s%s",
+                 (long long)im->rows_rejected, (long long)im->rows_read,
+                 (opt->max_reject_share == 0  ? 0.01
+                  : opt->max_reject_share < 0 ? 0
+                                              : opt->max_reject_share) *
+                     100,
+                 im->first_reasons[0], im->first_reasons[1][0] ? "; " : "", im->first_reasons[1],
+                 im->first_reasons[2][0] ? "; " : "", im->first_reasons[2]);
+        result->rows_loaded = 0;
+        bimo_fail_at(err, BIMO_ERR_DATA, im->file_name, 0, 0, "%s", msg);
+        record_failure(im, r, "rolled-back", msg, result);
+        result->import_id = im->import_id;
+        st = BIMO_ERR_DATA;
+    } else if (st == BIMO_OK && opt->dry_run) {
+        record_failure(im, r, "dry-run", "dry run: validated only, nothing loaded", result);
+        result->rows_loaded = 0;
+    } else if (st == BIMO_OK) {
+        st = finish_run(im, r, "loaded", NULL, result);
+        if (st == BIMO_OK && sqlite3_exec(im->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            st = bimo_store_fail(im->db, err, "cannot commit the import");
+        if (st != BIMO_OK)
+            sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
+    } else if (im->import_id) {
+        char msg[600];
+        bimo_error_format(err, msg, sizeof msg);
+        if (st != BIMO_ERR_BUSY && st != BIMO_ERR_IO)
+            record_failure(im, r, "failed", msg, result);
+        else
+            sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    result->seconds = seconds_since(&t0);
+    bimo_csv_close(r);
+    free_importer(im);
+    free(im);
+    return st;
+}
+
+/* ---- Listing rejects ------------------------------------------------------------------- */
+
+bimo_status bimo_store_rejects(bimo_store *store, int64_t import_id,
+                               int (*cb)(const bimo_reject_info *info, void *ctx), void *ctx,
+                               bimo_error *err)
+{
+    sqlite3 *db = bimo_store_db(store);
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM import_run WHERE id = ?", -1, &q, NULL) !=
+        SQLITE_OK)
+        return bimo_store_fail(db, err, "cannot list rejects");
+    sqlite3_bind_int64(q, 1, import_id);
+    int found = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) > 0;
+    sqlite3_finalize(q);
+    if (!found)
+        return bimo_fail(err, BIMO_ERR_NOTFOUND, "there is no import %lld (see bimo status)",
+                         (long long)import_id);
+    if (sqlite3_prepare_v2(db,
+                           "SELECT line, column, reason, raw FROM reject_row WHERE import_id = ?"
+                           " ORDER BY line",
+                           -1, &q, NULL) != SQLITE_OK)
+        return bimo_store_fail(db, err, "cannot list rejects");
+    sqlite3_bind_int64(q, 1, import_id);
+    bimo_status st = BIMO_OK;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        bimo_reject_info info = {
+            .line = sqlite3_column_int64(q, 0),
+            .column = sqlite3_column_int64(q, 1),
+            .reason = (const char *)sqlite3_column_text(q, 2),
+            .raw = sqlite3_column_text(q, 3) ? (const char *)sqlite3_column_text(q, 3) : "",
+        };
+        if (cb(&info, ctx)) {
+            st = BIMO_ERR_ABORTED;
+            break;
+        }
+    }
+    if (st == BIMO_OK && rc != SQLITE_DONE)
+        st = bimo_store_fail(db, err, "cannot list rejects");
+    sqlite3_finalize(q);
+    return st;
+}
+
+static int write_reject_csv(const bimo_reject_info *info, void *ctx)
+{
+    FILE *out = ctx;
+    fprintf(out, "%lld,%lld,", (long long)info->line, (long long)info->column);
+    csv_fwrite(out, info->reason, strlen(info->reason));
+    fputc(',', out);
+    csv_fwrite(out, info->raw, strlen(info->raw));
+    fputs("\r\n", out);
+    return ferror(out) != 0;
+}
+
+bimo_status bimo_write_rejects_csv(bimo_store *store, int64_t import_id, FILE *out, bimo_error *err)
+{
+    fputs("line,column,reason,raw\r\n", out);
+    bimo_status st = bimo_store_rejects(store, import_id, write_reject_csv, out, err);
+    if (st == BIMO_ERR_ABORTED || (st == BIMO_OK && ferror(out)))
+        st = bimo_fail(err, BIMO_ERR_IO, "cannot write the rejected rows: %s", strerror(errno));
+    return st;
+}
