@@ -25,12 +25,12 @@
 #include "csv_reader.h"
 #include "error.h"
 #include "import.h"
+#include "pipe.h"
 #include "store.h"
 #include "values.h"
 
 #define MAX_COLUMNS     16
 #define BATCH_ROWS      4096
-#define QUEUE_BATCHES   4
 #define PSEUDONYM_BYTES 16
 #define MAX_SNAPSHOTS   64
 #define REASON_MAX      300
@@ -42,7 +42,9 @@ typedef struct {
     int snapshot;       /* index into the import's snapshot list */
     uint32_t null_mask; /* bit i: value i is NULL */
     int64_t v[MAX_COLUMNS];
-    unsigned char person[PSEUDONYM_BYTES];
+    unsigned char person[PSEUDONYM_BYTES]; /* filled by the hash thread */
+    char id[64];                           /* the raw identifier until it is hashed, then wiped */
+    uint8_t id_len;
     char text[24]; /* the one text column (school number) */
 } staged_row;
 
@@ -51,17 +53,7 @@ typedef struct {
     int count;
 } batch;
 
-/* A fixed ring of batches between the reader thread and the store thread. */
-typedef struct {
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    batch *slots[QUEUE_BATCHES];
-    int head, count;
-    int closed; /* reader finished */
-    int failed; /* store thread failed: the reader stops */
-    batch *free_list[QUEUE_BATCHES + 2];
-    int nfree;
-} batch_queue;
+#define BATCHES 6 /* in flight between the three threads; fewer than a pipe's slots */
 
 /* ---- Column plan: how each header field maps to a spec column ------------------------- */
 
@@ -76,6 +68,7 @@ typedef struct {
     int key; /* stichtag yyyymmdd (or school year start) */
     int64_t id;
     int64_t rows;
+    int64_t first_row, last_row; /* rowid range written by this import */
 } snapshot_ref;
 
 typedef struct {
@@ -83,6 +76,7 @@ typedef struct {
     int64_t second; /* second key value (e.g. berechtigung_datum), 0 if none */
     int snapshot;
     int64_t line;
+    int64_t rowid; /* found by the scan; 0 until then */
     char *raw;
 } dup_candidate;
 
@@ -135,9 +129,24 @@ typedef struct importer {
     size_t mask_cap;
     int delimiter;
 
-    /* threads */
-    batch_queue q;
-    sqlite3_stmt *insert;
+    /* checks planned once, run per row */
+    struct {
+        int value, field; /* value index, column index */
+        unsigned flags;
+    } date_checks[MAX_COLUMNS];
+    int ndate_checks;
+    struct {
+        int earlier, later; /* column indices */
+    } orders[8];
+    int norders;
+    int birth_year_value, birth_year_field; /* school sources: geburtsjahr */
+    int32_t *district_ags;                  /* sorted AGS of the district's municipalities */
+    size_t ndistrict_ags;
+
+    /* threads: reader -> to_hash -> hasher -> to_store -> store -> free_batches -> reader */
+    bimo_pipe to_hash, to_store, free_batches;
+    int failed; /* set by the store thread (atomic) */
+    sqlite3_stmt *insert, *insert_many;
     bimo_status store_status;
     bimo_error store_err;
 } importer;
@@ -335,6 +344,12 @@ static bimo_status map_header(importer *im, const bimo_csv_record *rec, int deli
 
 /* ---- Code lists --------------------------------------------------------------------- */
 
+static int compare_int32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static bimo_status load_lists(importer *im)
 {
     bimo_status st = bimo_codelist_load_named("staaten", &im->staaten, im->err);
@@ -342,6 +357,12 @@ static bimo_status load_lists(importer *im)
         st = bimo_codelist_load_municipalities(&im->gemeinden, im->err);
     if (st != BIMO_OK)
         return st;
+    size_t n = bimo_codelist_size(im->gemeinden);
+    if (!(im->district_ags = calloc(n ? n : 1, sizeof *im->district_ags)))
+        return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
+    for (size_t r = 0; r < n; r++)
+        im->district_ags[im->ndistrict_ags++] = atoi(bimo_codelist_code(im->gemeinden, (int)r));
+    qsort(im->district_ags, im->ndistrict_ags, sizeof *im->district_ags, compare_int32);
     /* ISO alpha-3 codes are accepted and mapped to the Destatis code. */
     for (size_t r = 0; r < bimo_codelist_size(im->staaten); r++) {
         const char *iso = bimo_codelist_value(im->staaten, (int)r, "iso3");
@@ -457,9 +478,7 @@ static int parse_value(importer *im, const planned_column *pc, const char *s, si
             return row_fail(e, col, "%s \"%.*s\" is not an 8-digit municipality key (AGS)",
                             spec->name, (int)len > 40 ? 40 : (int)len, s);
         if (spec->type == BIMO_T_AGS) {
-            char key[12];
-            snprintf(key, sizeof key, "%08d", ags);
-            if (bimo_codelist_find(im->gemeinden, key, 8) < 0)
+            if (!bsearch(&ags, im->district_ags, im->ndistrict_ags, sizeof ags, compare_int32))
                 return row_fail(e, col, "%s \"%.*s\" is not a municipality of the district",
                                 spec->name, (int)len, s);
         }
@@ -517,51 +536,71 @@ static int find_col(const importer *im, const char *name)
     return -1;
 }
 
-static int64_t value_of(const importer *im, const staged_row *row, int c, int *is_null)
+/* Turns the spec's row checks into value indices once, so rows need no name lookups. */
+static void plan_checks(importer *im)
 {
-    int v = im->cols[c].value;
-    *is_null = v < 0 || (row->null_mask >> v) & 1;
-    return v < 0 ? 0 : row->v[v];
+    for (int c = 0; c < im->ncols; c++) {
+        const bimo_column_spec *s = im->cols[c].spec;
+        if ((s->flags & (BIMO_BIRTH | BIMO_NOT_AFTER)) && im->cols[c].value >= 0) {
+            im->date_checks[im->ndate_checks].value = im->cols[c].value;
+            im->date_checks[im->ndate_checks].field = c;
+            im->date_checks[im->ndate_checks++].flags = s->flags;
+        }
+    }
+    for (const bimo_date_order *o = im->source->orders; o && o->earlier; o++) {
+        int a = find_col(im, o->earlier), b = find_col(im, o->later);
+        if (a >= 0 && b >= 0 && im->norders < (int)(sizeof im->orders / sizeof im->orders[0])) {
+            im->orders[im->norders].earlier = a;
+            im->orders[im->norders++].later = b;
+        }
+    }
+    int y = find_col(im, "geburtsjahr");
+    im->birth_year_value = y >= 0 ? im->cols[y].value : -1;
+    im->birth_year_field = y;
+}
+
+static int is_null(const staged_row *row, int value)
+{
+    return (row->null_mask >> value) & 1;
 }
 
 /* Checks across the fields of a row: birth dates, dates after the reference date, order. */
 static int check_row(importer *im, staged_row *row, int32_t stichtag, row_error *e)
 {
-    for (int c = 0; c < im->ncols; c++) {
-        const bimo_column_spec *s = im->cols[c].spec;
-        int is_null;
-        int64_t d = value_of(im, row, c, &is_null);
-        if (is_null || !(s->flags & (BIMO_BIRTH | BIMO_NOT_AFTER)) || im->school)
+    char a[11], b[11];
+    for (int i = 0; i < im->ndate_checks && !im->school; i++) {
+        int v = im->date_checks[i].value, c = im->date_checks[i].field;
+        if (is_null(row, v))
             continue;
-        char a[11], b[11];
+        int32_t d = (int32_t)row->v[v];
         if (d > stichtag) {
-            bimo_format_date((int32_t)d, 1, a);
+            bimo_format_date(d, 1, a);
             bimo_format_date(stichtag, 1, b);
             return row_fail(e, im->cols[c].field + 1, "%s %s lies after the reference date %s",
-                            s->name, a, b);
+                            im->cols[c].spec->name, a, b);
         }
-        if ((s->flags & BIMO_BIRTH) && bimo_age_years((int32_t)d, stichtag) > 120)
+        if ((im->date_checks[i].flags & BIMO_BIRTH) && bimo_age_years(d, stichtag) > 120)
             return row_fail(e, im->cols[c].field + 1, "age %d at the reference date is over 120",
-                            bimo_age_years((int32_t)d, stichtag));
+                            bimo_age_years(d, stichtag));
     }
-    for (const bimo_date_order *o = im->source->orders; o && o->earlier; o++) {
-        int ca = find_col(im, o->earlier), cb = find_col(im, o->later), na, nb;
-        int64_t a = value_of(im, row, ca, &na), b = value_of(im, row, cb, &nb);
-        if (!na && !nb && a > b) {
-            char ta[11], tb[11];
-            bimo_format_date((int32_t)a, 1, ta);
-            bimo_format_date((int32_t)b, 1, tb);
-            return row_fail(e, im->cols[cb].field + 1, "%s %s lies before %s %s", o->later, tb,
-                            o->earlier, ta);
-        }
+    for (int i = 0; i < im->norders; i++) {
+        const planned_column *ca = &im->cols[im->orders[i].earlier];
+        const planned_column *cb = &im->cols[im->orders[i].later];
+        if (is_null(row, ca->value) || is_null(row, cb->value) ||
+            row->v[ca->value] <= row->v[cb->value])
+            continue;
+        bimo_format_date((int32_t)row->v[ca->value], 1, a);
+        bimo_format_date((int32_t)row->v[cb->value], 1, b);
+        return row_fail(e, cb->field + 1, "%s %s lies before %s %s", cb->spec->name, b,
+                        ca->spec->name, a);
     }
-    if (im->school) {
-        int cy = find_col(im, "geburtsjahr"), n;
-        int64_t y = cy >= 0 ? value_of(im, row, cy, &n) : 0;
-        if (cy >= 0 && !n && (y > stichtag / 10000 || stichtag / 10000 - y > 40))
-            return row_fail(e, im->cols[cy].field + 1,
-                            "geburtsjahr %lld does not fit school year %d/%02d", (long long)y,
-                            stichtag / 10000, (stichtag / 10000 + 1) % 100);
+    int yv = im->birth_year_value;
+    if (im->school && yv >= 0 && !is_null(row, yv)) {
+        int64_t y = row->v[yv], start = stichtag / 10000;
+        if (y > start || start - y > 40)
+            return row_fail(e, im->cols[im->birth_year_field].field + 1,
+                            "geburtsjahr %lld does not fit school year %lld/%02lld", (long long)y,
+                            (long long)start, (long long)((start + 1) % 100));
     }
     return 0;
 }
@@ -584,32 +623,37 @@ static bimo_status open_snapshot(importer *im, snapshot_ref *s)
 {
     int32_t stichtag = im->school ? s->key * 10000 + 1001 : s->key;
     sqlite3_stmt *q;
-    int rc = sqlite3_prepare_v2(im->db, "SELECT id FROM snapshot WHERE source = ? AND stichtag = ?",
+    int rc = sqlite3_prepare_v2(im->db,
+                                "SELECT id, first_row, last_row FROM snapshot"
+                                " WHERE source = ? AND stichtag = ?",
                                 -1, &q, NULL);
     if (rc != SQLITE_OK)
         return bimo_store_fail(im->db, &im->store_err, "cannot look up the snapshot");
     sqlite3_bind_text(q, 1, im->source->name, -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 2, stichtag);
-    s->id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    int64_t first = 0, last = -1;
+    s->id = 0;
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        s->id = sqlite3_column_int64(q, 0);
+        first = sqlite3_column_int64(q, 1);
+        last = sqlite3_column_int64(q, 2);
+    }
     sqlite3_finalize(q);
     char *sql;
-    if (s->id) {
-        sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE snapshot_id = %lld;"
+    if (s->id) /* replace: the old rows go, the snapshot row stays with the new import */
+        sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE rowid BETWEEN %lld AND %lld"
+                              " AND snapshot_id = %lld;"
                               "UPDATE snapshot SET import_id = %lld, rows = 0 WHERE id = %lld",
-                              im->source->name, (long long)s->id, (long long)im->import_id,
-                              (long long)s->id);
-    } else {
+                              im->source->name, (long long)first, (long long)last, (long long)s->id,
+                              (long long)im->import_id, (long long)s->id);
+    else if (im->school)
         sql = sqlite3_mprintf("INSERT INTO snapshot (source, stichtag, schuljahr, import_id)"
-                              " VALUES (%Q, %d, %s, %lld)",
-                              im->source->name, stichtag, im->school ? "" : "NULL",
-                              (long long)im->import_id);
-        if (sql && im->school) {
-            sqlite3_free(sql);
-            sql = sqlite3_mprintf("INSERT INTO snapshot (source, stichtag, schuljahr, import_id)"
-                                  " VALUES (%Q, %d, %d, %lld)",
-                                  im->source->name, stichtag, s->key, (long long)im->import_id);
-        }
-    }
+                              " VALUES (%Q, %d, %d, %lld)",
+                              im->source->name, stichtag, s->key, (long long)im->import_id);
+    else
+        sql = sqlite3_mprintf("INSERT INTO snapshot (source, stichtag, import_id)"
+                              " VALUES (%Q, %d, %lld)",
+                              im->source->name, stichtag, (long long)im->import_id);
     rc = sql ? sqlite3_exec(im->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
     sqlite3_free(sql);
     if (rc != SQLITE_OK)
@@ -639,14 +683,10 @@ static bimo_status bloom_add_layer(importer *im, int64_t capacity)
     return BIMO_OK;
 }
 
-/* Adds the key; returns 1 if it may have been seen before. The key bytes are a keyed hash,
- * so they serve directly as independent hash values. */
-static int bloom_test_and_add(importer *im, const unsigned char key[16])
+/* Adds the key; returns 1 if it may have been seen before. */
+static int bloom_test_and_add(importer *im, const uint64_t key[2])
 {
-    uint64_t h1, h2;
-    memcpy(&h1, key, 8);
-    memcpy(&h2, key + 8, 8);
-    h2 |= 1;
+    uint64_t h1 = key[0], h2 = key[1];
     int seen = 0;
     for (int li = 0; li < im->nlayers && !seen; li++) {
         bloom_layer *l = &im->layers[li];
@@ -687,7 +727,9 @@ static int add_candidate(importer *im, const staged_row *row, int64_t second,
         im->cap_cands = cap;
     }
     dup_candidate *c = &im->cands[im->ncands];
-    memcpy(c->person, row->person, PSEUDONYM_BYTES);
+    crypto_generichash(c->person, PSEUDONYM_BYTES, (const unsigned char *)row->id, row->id_len,
+                       bimo_store_key(im->store), BIMO_KEY_BYTES);
+    c->rowid = 0;
     c->second = second;
     c->snapshot = row->snapshot;
     c->line = row->line;
@@ -742,13 +784,14 @@ static ptrdiff_t find_group(const importer *im, int snapshot, const unsigned cha
 }
 
 /* One pass over the snapshots that have candidates finds, for every candidate key, the
- * first line holding it; candidates after that line are repeats. Every true repeat is a
+ * first line holding it, and the rowid of every candidate row. Every true repeat is a
  * candidate (a Bloom filter has no false negatives), so this finds them all. */
 static bimo_status scan_first_lines(importer *im, int64_t *first)
 {
     const char *person = bimo_source_store_column(im->cols[im->person_col].spec);
     const char *second = im->second_key_col >= 0 ? im->cols[im->second_key_col].spec->name : NULL;
-    char *sql = sqlite3_mprintf("SELECT line, \"%w\", %s%w%s FROM \"%w\" WHERE snapshot_id = ?",
+    char *sql = sqlite3_mprintf("SELECT rowid, line, \"%w\", %s%w%s FROM \"%w\""
+                                " WHERE rowid BETWEEN ?1 AND ?2 AND snapshot_id = ?3",
                                 person, second ? "\"" : "", second ? second : "0",
                                 second ? "\"" : "", im->source->name);
     sqlite3_stmt *q = NULL;
@@ -762,18 +805,26 @@ static bimo_status scan_first_lines(importer *im, int64_t *first)
         int any = 0;
         for (size_t i = 0; i < im->ncands && !any; i++)
             any = im->cands[i].snapshot == sn;
-        if (!any)
+        if (!any || !im->snaps[sn].rows)
             continue;
-        sqlite3_bind_int64(q, 1, im->snaps[sn].id);
+        sqlite3_bind_int64(q, 1, im->snaps[sn].first_row);
+        sqlite3_bind_int64(q, 2, im->snaps[sn].last_row);
+        sqlite3_bind_int64(q, 3, im->snaps[sn].id);
         int rc;
         while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-            const void *p = sqlite3_column_blob(q, 1);
-            if (!p || sqlite3_column_bytes(q, 1) != PSEUDONYM_BYTES)
+            const void *p = sqlite3_column_blob(q, 2);
+            if (!p || sqlite3_column_bytes(q, 2) != PSEUDONYM_BYTES)
                 continue;
-            ptrdiff_t g = find_group(im, sn, p, sqlite3_column_int64(q, 2));
-            int64_t line = sqlite3_column_int64(q, 0);
-            if (g >= 0 && (first[g] == 0 || line < first[g]))
+            ptrdiff_t g = find_group(im, sn, p, sqlite3_column_int64(q, 3));
+            if (g < 0)
+                continue;
+            int64_t line = sqlite3_column_int64(q, 1);
+            if (first[g] == 0 || line < first[g])
                 first[g] = line;
+            for (size_t i = (size_t)g;
+                 i < im->ncands && compare_key(&im->cands[i], sn, p, im->cands[g].second) == 0; i++)
+                if (im->cands[i].line == line)
+                    im->cands[i].rowid = sqlite3_column_int64(q, 0);
         }
         if (rc != SQLITE_DONE)
             st = bimo_store_fail(im->db, im->err, "cannot check duplicate keys");
@@ -792,8 +843,7 @@ static bimo_status resolve_duplicates(importer *im)
     if (!first)
         return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
     bimo_status st = scan_first_lines(im, first);
-    char *del =
-        sqlite3_mprintf("DELETE FROM \"%w\" WHERE snapshot_id = ? AND line = ?", im->source->name);
+    char *del = sqlite3_mprintf("DELETE FROM \"%w\" WHERE rowid = ?", im->source->name);
     sqlite3_stmt *d = NULL;
     if (st == BIMO_OK && (!del || sqlite3_prepare_v2(im->db, del, -1, &d, NULL) != SQLITE_OK))
         st = bimo_store_fail(im->db, im->err, "cannot check duplicate keys");
@@ -801,13 +851,10 @@ static bimo_status resolve_duplicates(importer *im)
     const char *second = im->second_key_col >= 0 ? im->cols[im->second_key_col].spec->name : NULL;
     for (size_t i = 0; st == BIMO_OK && i < im->ncands; i++) {
         dup_candidate *c = &im->cands[i];
-        ptrdiff_t g = find_group(im, c->snapshot, c->person, c->second);
-        int64_t line0 = first[g];
-        if (line0 == 0 || c->line == line0)
+        int64_t line0 = first[find_group(im, c->snapshot, c->person, c->second)];
+        if (line0 == 0 || c->line == line0 || c->rowid == 0)
             continue; /* a false alarm of the filter, or the first occurrence itself */
-        snapshot_ref *s = &im->snaps[c->snapshot];
-        sqlite3_bind_int64(d, 1, s->id);
-        sqlite3_bind_int64(d, 2, c->line);
+        sqlite3_bind_int64(d, 1, c->rowid);
         if (sqlite3_step(d) != SQLITE_DONE) {
             st = bimo_store_fail(im->db, im->err, "cannot remove a duplicate row");
             break;
@@ -817,8 +864,9 @@ static bimo_status resolve_duplicates(importer *im)
         snprintf(reason, sizeof reason, "duplicate %s%s%s: already in line %lld",
                  im->cols[im->person_col].spec->name, second ? " and " : "", second ? second : "",
                  (long long)line0);
-        reject(im, c->line, im->cols[im->person_col].field + 1, reason, c->raw, strlen(c->raw));
-        s->rows--;
+        reject(im, c->line, im->cols[im->person_col].field + 1, reason, c->raw,
+               c->raw ? strlen(c->raw) : 0);
+        im->snaps[c->snapshot].rows--;
         im->rows_loaded--;
     }
     sqlite3_finalize(d);
@@ -828,122 +876,132 @@ static bimo_status resolve_duplicates(importer *im)
 
 /* ---- The store thread -------------------------------------------------------------------- */
 
-static bimo_status prepare_insert(importer *im)
+#define ROWS_PER_INSERT 32 /* multi-row INSERTs halve SQLite's per-row cost */
+
+static bimo_status prepare_one(importer *im, int rows, sqlite3_stmt **out)
 {
     sqlite3_str *s = sqlite3_str_new(im->db);
     sqlite3_str_appendf(s, "INSERT INTO \"%w\" (snapshot_id, line", im->source->name);
+    int params = 2;
     for (int c = 0; c < im->ncols; c++)
-        if (im->cols[c].value >= 0 || c == im->person_col)
+        if (im->cols[c].value >= 0 || c == im->person_col) {
             sqlite3_str_appendf(s, ", \"%w\"", bimo_source_store_column(im->cols[c].spec));
-    sqlite3_str_appendall(s, ") VALUES (?, ?");
-    for (int c = 0; c < im->ncols; c++)
-        if (im->cols[c].value >= 0 || c == im->person_col)
+            params++;
+        }
+    sqlite3_str_appendall(s, ") VALUES ");
+    for (int r = 0; r < rows; r++) {
+        sqlite3_str_appendall(s, r ? ", (?" : "(?");
+        for (int p = 1; p < params; p++)
             sqlite3_str_appendall(s, ", ?");
-    sqlite3_str_appendall(s, ")");
+        sqlite3_str_appendall(s, ")");
+    }
     char *sql = sqlite3_str_finish(s);
-    int rc = sql ? sqlite3_prepare_v3(im->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &im->insert, NULL)
+    int rc = sql ? sqlite3_prepare_v3(im->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL)
                  : SQLITE_NOMEM;
     sqlite3_free(sql);
     return rc == SQLITE_OK ? BIMO_OK : bimo_store_fail(im->db, im->err, "cannot prepare insert");
 }
 
+static bimo_status prepare_insert(importer *im)
+{
+    bimo_status st = prepare_one(im, 1, &im->insert);
+    return st == BIMO_OK ? prepare_one(im, ROWS_PER_INSERT, &im->insert_many) : st;
+}
+
+/* Binds one row from parameter p on; returns the next free parameter. */
+static int bind_row(importer *im, sqlite3_stmt *q, int p, const staged_row *row)
+{
+    sqlite3_bind_int64(q, p++, im->snaps[row->snapshot].id);
+    sqlite3_bind_int64(q, p++, row->line);
+    for (int c = 0; c < im->ncols; c++) {
+        int v = im->cols[c].value;
+        if (c == im->person_col)
+            sqlite3_bind_blob(q, p++, row->person, PSEUDONYM_BYTES, SQLITE_STATIC);
+        else if (v < 0)
+            continue;
+        else if ((row->null_mask >> v) & 1)
+            sqlite3_bind_null(q, p++);
+        else if (v == im->text_value)
+            sqlite3_bind_text(q, p++, row->text, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(q, p++, row->v[v]);
+    }
+    return p;
+}
+
+/* Notes the rowids of rows [from, to) of b, which SQLite numbered consecutively. */
+static void note_rows(importer *im, const batch *b, int from, int to)
+{
+    int64_t last = sqlite3_last_insert_rowid(im->db);
+    for (int i = from; i < to; i++) {
+        snapshot_ref *s = &im->snaps[b->rows[i].snapshot];
+        int64_t rowid = last - (to - 1 - i);
+        if (s->rows++ == 0 || rowid < s->first_row)
+            s->first_row = rowid;
+        if (rowid > s->last_row)
+            s->last_row = rowid;
+    }
+    im->rows_loaded += to - from;
+}
+
 static bimo_status insert_batch(importer *im, const batch *b)
 {
-    sqlite3_stmt *q = im->insert;
     for (int i = 0; i < b->count; i++) {
-        const staged_row *row = &b->rows[i];
-        snapshot_ref *s = &im->snaps[row->snapshot];
-        if (!s->id) {
-            bimo_status st = open_snapshot(im, s);
-            if (st != BIMO_OK)
-                return st;
-        }
-        int p = 1;
-        sqlite3_bind_int64(q, p++, s->id);
-        sqlite3_bind_int64(q, p++, row->line);
-        for (int c = 0; c < im->ncols; c++) {
-            int v = im->cols[c].value;
-            if (c == im->person_col)
-                sqlite3_bind_blob(q, p++, row->person, PSEUDONYM_BYTES, SQLITE_STATIC);
-            else if (v < 0)
-                continue;
-            else if ((row->null_mask >> v) & 1)
-                sqlite3_bind_null(q, p++);
-            else if (v == im->text_value)
-                sqlite3_bind_text(q, p++, row->text, -1, SQLITE_STATIC);
-            else
-                sqlite3_bind_int64(q, p++, row->v[v]);
-        }
-        if (sqlite3_step(q) != SQLITE_DONE) {
-            bimo_status st = bimo_store_fail(im->db, &im->store_err, "cannot insert a row");
-            sqlite3_reset(q);
+        snapshot_ref *s = &im->snaps[b->rows[i].snapshot];
+        bimo_status st = s->id ? BIMO_OK : open_snapshot(im, s);
+        if (st != BIMO_OK)
             return st;
-        }
+    }
+    int i = 0;
+    while (i < b->count) {
+        int n = b->count - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+        sqlite3_stmt *q = n > 1 ? im->insert_many : im->insert;
+        for (int k = 0, p = 1; k < n; k++)
+            p = bind_row(im, q, p, &b->rows[i + k]);
+        int rc = sqlite3_step(q);
         sqlite3_reset(q);
-        s->rows++;
-        im->rows_loaded++;
+        if (rc != SQLITE_DONE)
+            return bimo_store_fail(im->db, &im->store_err, "cannot insert rows");
+        note_rows(im, b, i, i + n);
+        i += n;
     }
     return BIMO_OK;
 }
 
+/* Inserts batches; after a failure it keeps draining so the other threads never block. */
 static void *store_thread(void *arg)
 {
     importer *im = arg;
-    batch_queue *q = &im->q;
-    for (;;) {
-        pthread_mutex_lock(&q->lock);
-        while (q->count == 0 && !q->closed)
-            pthread_cond_wait(&q->changed, &q->lock);
-        if (q->count == 0) {
-            pthread_mutex_unlock(&q->lock);
-            break;
-        }
-        batch *b = q->slots[q->head];
-        pthread_mutex_unlock(&q->lock);
-
-        if (im->store_status == BIMO_OK)
+    batch *b;
+    while ((b = bimo_pipe_pop(&im->to_store))) {
+        if (im->store_status == BIMO_OK) {
             im->store_status = insert_batch(im, b);
-
-        pthread_mutex_lock(&q->lock);
-        q->head = (q->head + 1) % QUEUE_BATCHES;
-        q->count--;
-        q->free_list[q->nfree++] = b;
-        if (im->store_status != BIMO_OK)
-            q->failed = 1;
-        pthread_cond_broadcast(&q->changed);
-        pthread_mutex_unlock(&q->lock);
+            if (im->store_status != BIMO_OK)
+                __atomic_store_n(&im->failed, 1, __ATOMIC_RELEASE);
+        }
+        bimo_pipe_push(&im->free_batches, b);
     }
     return NULL;
 }
 
-/* Hands a full batch to the store thread and returns an empty one (NULL if it failed). */
-static batch *queue_push(batch_queue *q, batch *b)
+/* Replaces every row's identifier by its keyed hash (BLAKE2b, 16 bytes) and wipes it. The
+ * hash is the costliest step per row, so it has a thread of its own. */
+static void *hash_thread(void *arg)
 {
-    pthread_mutex_lock(&q->lock);
-    while (q->count == QUEUE_BATCHES && !q->failed)
-        pthread_cond_wait(&q->changed, &q->lock);
-    batch *next = NULL;
-    if (!q->failed) {
-        q->slots[(q->head + q->count) % QUEUE_BATCHES] = b;
-        q->count++;
-        pthread_cond_broadcast(&q->changed);
-        while (q->nfree == 0 && !q->failed)
-            pthread_cond_wait(&q->changed, &q->lock);
-        if (!q->failed)
-            next = q->free_list[--q->nfree];
+    importer *im = arg;
+    const unsigned char *key = bimo_store_key(im->store);
+    batch *b;
+    while ((b = bimo_pipe_pop(&im->to_hash))) {
+        for (int i = 0; i < b->count; i++) {
+            staged_row *row = &b->rows[i];
+            crypto_generichash(row->person, PSEUDONYM_BYTES, (const unsigned char *)row->id,
+                               row->id_len, key, BIMO_KEY_BYTES);
+            sodium_memzero(row->id, sizeof row->id);
+        }
+        bimo_pipe_push(&im->to_store, b);
     }
-    pthread_mutex_unlock(&q->lock);
-    if (next)
-        next->count = 0;
-    return next;
-}
-
-static void queue_close(batch_queue *q)
-{
-    pthread_mutex_lock(&q->lock);
-    q->closed = 1;
-    pthread_cond_broadcast(&q->changed);
-    pthread_mutex_unlock(&q->lock);
+    bimo_pipe_close(&im->to_store);
+    return NULL;
 }
 
 /* ---- The reader side ------------------------------------------------------------------- */
@@ -1007,22 +1065,45 @@ static int stage_row(importer *im, const bimo_csv_record *rec, staged_row *row, 
     int32_t stichtag = im->school ? key * 10000 + 1001 : key;
     if (check_row(im, row, stichtag, e) != 0)
         return -1;
-    /* The identifier is hashed last, after every check: it never leaves this function. */
     const planned_column *pp = &im->cols[im->person_col];
-    crypto_generichash(row->person, PSEUDONYM_BYTES, (const unsigned char *)rec->fields[pp->field],
-                       rec->lengths[pp->field], bimo_store_key(im->store), BIMO_KEY_BYTES);
+    size_t idl = rec->lengths[pp->field];
+    if (idl >= sizeof row->id)
+        return row_fail(e, pp->field + 1, "%s is longer than %zu characters", pp->spec->name,
+                        sizeof row->id - 1);
+    memcpy(row->id, rec->fields[pp->field], idl);
+    row->id_len = (uint8_t)idl;
     return 0;
 }
 
-static void dup_key(const staged_row *row, int64_t second, unsigned char out[16])
+/* 64-bit hash for the duplicate filter (not for pseudonyms: it has no key). */
+static uint64_t mix64(uint64_t x)
 {
-    /* Mix the snapshot and the second key column into the filter key. */
-    memcpy(out, row->person, 16);
-    uint64_t a;
-    memcpy(&a, out, 8);
-    a ^= (uint64_t)(row->snapshot + 1) * 0x9E3779B97F4A7C15ULL ^
-         (uint64_t)second * 0xC2B2AE3D27D4EB4FULL;
-    memcpy(out, &a, 8);
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    return x ^ (x >> 33);
+}
+
+static uint64_t fast_hash(const char *p, size_t len, uint64_t seed)
+{
+    uint64_t h = mix64(seed ^ len);
+    for (; len >= 8; p += 8, len -= 8) {
+        uint64_t k;
+        memcpy(&k, p, 8);
+        h = mix64(h ^ k) * 0x9E3779B97F4A7C15ULL;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, p, len);
+    return mix64(h ^ tail);
+}
+
+/* The filter key of a row: its identifier, snapshot and second key column. */
+static void dup_key(const staged_row *row, int64_t second, uint64_t out[2])
+{
+    uint64_t extra = (uint64_t)(row->snapshot + 1) * 0x9E3779B97F4A7C15ULL ^ (uint64_t)second;
+    out[0] = fast_hash(row->id, row->id_len, extra);
+    out[1] = fast_hash(row->id, row->id_len, ~extra) | 1;
 }
 
 static int mask_reserve(importer *im, size_t need)
@@ -1113,11 +1194,13 @@ static void reject_record(importer *im, const bimo_csv_record *rec, long column,
     reject(im, rec->line, column, reason, raw ? raw : "", raw ? len : 0);
 }
 
-static bimo_status read_rows(importer *im, bimo_csv_reader *r, batch *b)
+static bimo_status read_rows(importer *im, bimo_csv_reader *r)
 {
     const bimo_csv_record *rec;
     bimo_status st;
     int64_t next_progress = 65536;
+    batch *b = bimo_pipe_pop(&im->free_batches);
+    b->count = 0;
     while ((st = bimo_csv_next(r, &rec, im->err)) == BIMO_OK && rec) {
         im->rows_read++;
         if (rec->reject_reason) {
@@ -1132,13 +1215,18 @@ static bimo_status read_rows(importer *im, bimo_csv_reader *r, batch *b)
             reject_record(im, rec, e.column, e.reason);
             continue;
         }
-        unsigned char k[16];
+        uint64_t k[2];
         dup_key(row, second, k);
         if (bloom_test_and_add(im, k) && add_candidate(im, row, second, rec) != 0)
             return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
         im->rows_repaired += repaired;
-        if (++b->count == BATCH_ROWS && !(b = queue_push(&im->q, b)))
-            return BIMO_ERR_ABORTED; /* the store thread failed; its error wins */
+        if (++b->count == BATCH_ROWS) {
+            bimo_pipe_push(&im->to_hash, b);
+            if (__atomic_load_n(&im->failed, __ATOMIC_ACQUIRE))
+                return BIMO_ERR_ABORTED; /* the store thread failed; its error wins */
+            b = bimo_pipe_pop(&im->free_batches);
+            b->count = 0;
+        }
         if (im->opt->progress && im->rows_read >= next_progress) {
             bimo_import_progress p = {im->rows_read, bimo_csv_bytes_read(r),
                                       bimo_csv_total_bytes(r)};
@@ -1146,8 +1234,10 @@ static bimo_status read_rows(importer *im, bimo_csv_reader *r, batch *b)
             next_progress += 65536;
         }
     }
-    if (st == BIMO_OK && b->count && !queue_push(&im->q, b))
-        return BIMO_ERR_ABORTED;
+    if (b->count)
+        bimo_pipe_push(&im->to_hash, b);
+    else
+        bimo_pipe_push(&im->free_batches, b);
     return st;
 }
 
@@ -1176,6 +1266,7 @@ static bimo_status plan_columns(importer *im, const char *stichtag)
         }
         im->ncols++;
     }
+    plan_checks(im);
     if (stichtag && *stichtag) {
         int32_t ymd;
         if (im->school)
@@ -1254,9 +1345,12 @@ static bimo_status finish_run(importer *im, bimo_csv_reader *r, const char *stat
     if (rc != SQLITE_DONE)
         return bimo_store_fail(im->db, im->err, "cannot record the import");
     for (int i = 0; i < im->nsnaps; i++) {
-        char *sql = sqlite3_mprintf("UPDATE snapshot SET rows = rows + %lld WHERE id = %lld",
-                                    (long long)im->snaps[i].rows, (long long)im->snaps[i].id);
-        rc = sql && im->snaps[i].id ? sqlite3_exec(im->db, sql, NULL, NULL, NULL) : SQLITE_OK;
+        const snapshot_ref *sn = &im->snaps[i];
+        char *sql = sqlite3_mprintf("UPDATE snapshot SET rows = %lld, first_row = %lld,"
+                                    " last_row = %lld WHERE id = %lld",
+                                    (long long)sn->rows, (long long)sn->first_row,
+                                    (long long)sn->last_row, (long long)sn->id);
+        rc = sql && sn->id ? sqlite3_exec(im->db, sql, NULL, NULL, NULL) : SQLITE_OK;
         sqlite3_free(sql);
         if (rc != SQLITE_OK)
             return bimo_store_fail(im->db, im->err, "cannot record the snapshot");
@@ -1276,9 +1370,11 @@ static void free_importer(importer *im)
         free(im->cands[i].raw);
     free(im->cands);
     free(im->mask);
+    free(im->district_ags);
     if (im->spill)
         fclose(im->spill);
     sqlite3_finalize(im->insert);
+    sqlite3_finalize(im->insert_many);
 }
 
 static void fill_result(importer *im, bimo_csv_reader *r, bimo_import_result *res,
@@ -1325,24 +1421,35 @@ static bimo_status load(importer *im, bimo_csv_reader *r)
     if ((st = bloom_add_layer(im, total > 0 ? total / 40 + 1024 : 1 << 20)) != BIMO_OK)
         return st;
 
-    batch *batches = calloc(QUEUE_BATCHES + 1, sizeof *batches);
+    batch *batches = calloc(BATCHES, sizeof *batches);
     if (!batches)
         return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
-    batch_queue *q = &im->q;
-    pthread_mutex_init(&q->lock, NULL);
-    pthread_cond_init(&q->changed, NULL);
-    for (int i = 1; i <= QUEUE_BATCHES; i++)
-        q->free_list[q->nfree++] = &batches[i];
-    pthread_t tid;
-    if (pthread_create(&tid, NULL, store_thread, im) != 0) {
-        free(batches);
-        return bimo_fail(im->err, BIMO_ERR_NOMEM, "cannot start the store thread");
+    bimo_pipe_init(&im->to_hash);
+    bimo_pipe_init(&im->to_store);
+    bimo_pipe_init(&im->free_batches);
+    for (int i = 0; i < BATCHES; i++)
+        bimo_pipe_push(&im->free_batches, &batches[i]);
+    pthread_t hasher, storer;
+    int started = pthread_create(&hasher, NULL, hash_thread, im) == 0;
+    if (started && pthread_create(&storer, NULL, store_thread, im) != 0) {
+        bimo_pipe_close(&im->to_hash);
+        pthread_join(hasher, NULL);
+        started = 0;
     }
-    st = read_rows(im, r, &batches[0]);
-    queue_close(q);
-    pthread_join(tid, NULL);
-    pthread_mutex_destroy(&q->lock);
-    pthread_cond_destroy(&q->changed);
+    if (started) {
+        st = read_rows(im, r);
+        bimo_pipe_close(&im->to_hash);
+        pthread_join(hasher, NULL);
+        pthread_join(storer, NULL);
+    } else {
+        st = bimo_fail(im->err, BIMO_ERR_NOMEM, "cannot start the import threads");
+    }
+    bimo_pipe_destroy(&im->to_hash);
+    bimo_pipe_destroy(&im->to_store);
+    bimo_pipe_destroy(&im->free_batches);
+    for (int i = 0; i < BATCHES; i++) /* no identifier outlives the import */
+        for (int j = 0; j < batches[i].count; j++)
+            sodium_memzero(batches[i].rows[j].id, sizeof batches[i].rows[j].id);
     free(batches);
     if (im->store_status != BIMO_OK) {
         if (im->err)

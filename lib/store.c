@@ -50,8 +50,9 @@ static const char *const migrations[] = {
     "CREATE INDEX reject_row_import ON reject_row(import_id, line);",
 
     /* 1 -> 2: the five sources. One snapshot per source and reference date (or school
-     * year); facts are clustered by (snapshot_id, line) so a snapshot is one contiguous
-     * range, appended in order and deleted in one sweep. Dates are integers yyyymmdd,
+     * year). Facts are plain rowid tables appended in file order, so a snapshot's rows lie
+     * in the rowid range [first_row, last_row] of its snapshot row: reading or deleting a
+     * snapshot is a range scan, and loading needs no index. Dates are integers yyyymmdd,
      * codes are ids of the code_* tables, persons are 16-byte keyed hashes. */
     "CREATE TABLE snapshot ("
     "  id INTEGER PRIMARY KEY,"
@@ -60,40 +61,37 @@ static const char *const migrations[] = {
     "  schuljahr INTEGER,"         /* start year of the school year, e.g. 2024 for 2024/25 */
     "  import_id INTEGER NOT NULL REFERENCES import_run(id),"
     "  rows INTEGER NOT NULL DEFAULT 0,"
+    "  first_row INTEGER NOT NULL DEFAULT 0,"
+    "  last_row INTEGER NOT NULL DEFAULT -1,"
     "  UNIQUE (source, stichtag));"
     "CREATE TABLE melderegister ("
     "  snapshot_id INTEGER NOT NULL, line INTEGER NOT NULL, person BLOB NOT NULL,"
     "  geburtsdatum INTEGER NOT NULL, geschlecht INTEGER NOT NULL,"
     "  staatsangehoerigkeit INTEGER NOT NULL, staatsangehoerigkeit2 INTEGER,"
-    "  ags INTEGER NOT NULL, zuzugsdatum INTEGER, herkunftsland INTEGER, einreisedatum INTEGER,"
-    "  PRIMARY KEY (snapshot_id, line)) WITHOUT ROWID;"
+    "  ags INTEGER NOT NULL, zuzugsdatum INTEGER, herkunftsland INTEGER, einreisedatum INTEGER);"
     "CREATE TABLE aufenthalt ("
     "  snapshot_id INTEGER NOT NULL, line INTEGER NOT NULL, person BLOB NOT NULL,"
     "  geburtsdatum INTEGER NOT NULL, geschlecht INTEGER NOT NULL,"
     "  staatsangehoerigkeit INTEGER NOT NULL, ags INTEGER NOT NULL,"
     "  rechtsgrundlage INTEGER NOT NULL, gueltig_ab INTEGER, gueltig_bis INTEGER,"
-    "  einreisedatum INTEGER, asylantrag_datum INTEGER,"
-    "  PRIMARY KEY (snapshot_id, line)) WITHOUT ROWID;"
+    "  einreisedatum INTEGER, asylantrag_datum INTEGER);"
     "CREATE TABLE integrationskurs ("
     "  snapshot_id INTEGER NOT NULL, line INTEGER NOT NULL, person BLOB NOT NULL,"
     "  geschlecht INTEGER NOT NULL, geburtsdatum INTEGER NOT NULL,"
     "  staatsangehoerigkeit INTEGER NOT NULL, ags INTEGER NOT NULL,"
     "  berechtigung_datum INTEGER NOT NULL, berechtigung_art INTEGER NOT NULL,"
     "  ausgestellt_von INTEGER, kursart INTEGER, kursbeginn INTEGER, kursende INTEGER,"
-    "  pruefung_datum INTEGER, dtz_ergebnis INTEGER, lid_bestanden INTEGER,"
-    "  PRIMARY KEY (snapshot_id, line)) WITHOUT ROWID;"
+    "  pruefung_datum INTEGER, dtz_ergebnis INTEGER, lid_bestanden INTEGER);"
     "CREATE TABLE schule ("
     "  snapshot_id INTEGER NOT NULL, line INTEGER NOT NULL, schueler BLOB NOT NULL,"
     "  schulnummer TEXT NOT NULL, schulform INTEGER NOT NULL, jahrgang INTEGER NOT NULL,"
     "  geschlecht INTEGER NOT NULL, staatsangehoerigkeit INTEGER NOT NULL, geburtsjahr INTEGER,"
     "  ags_schule INTEGER NOT NULL, ags_wohnort INTEGER, sprachlernklasse INTEGER,"
-    "  bildungsgang INTEGER, ausbildungsjahr INTEGER,"
-    "  PRIMARY KEY (snapshot_id, line)) WITHOUT ROWID;"
+    "  bildungsgang INTEGER, ausbildungsjahr INTEGER);"
     "CREATE TABLE schulabgang ("
     "  snapshot_id INTEGER NOT NULL, line INTEGER NOT NULL, schueler BLOB NOT NULL,"
     "  schulform INTEGER NOT NULL, abschluss INTEGER NOT NULL, geschlecht INTEGER NOT NULL,"
-    "  staatsangehoerigkeit INTEGER NOT NULL, geburtsjahr INTEGER, ags_schule INTEGER NOT NULL,"
-    "  PRIMARY KEY (snapshot_id, line)) WITHOUT ROWID;"
+    "  staatsangehoerigkeit INTEGER NOT NULL, geburtsjahr INTEGER, ags_schule INTEGER NOT NULL);"
     /* Generic tables (bimo import table NAME) are registered here; their data lives in
      * ext_NAME, official-statistics symbols in ext_NAME's <column>_symbol columns. */
     "CREATE TABLE ext_table ("
