@@ -62,12 +62,14 @@ expect_exit 73 "$BIMO" --db s.db rejects 2 -o rej.csv
 expect_exit 66 "$BIMO" --db s.db rejects 99
 expect_contains "$ERR" "no import 99" "unknown import"
 
-# Over the threshold: nothing changes but the record of the run.
-db ".dump melderegister snapshot" > before.sql
+# Over the threshold: nothing changes but the record of the run (every other table, code
+# tables included, dumps byte for byte as before).
+dump_data() { db .dump | grep -v -e '^INSERT INTO import_run' -e '^INSERT INTO reject_row'; }
+dump_data > before.sql
 expect_exit 65 "$BIMO" --db s.db import melderegister "$DATA/melde_bad.csv"
 expect_contains "$ERR" "11 of 16 rows rejected, more than the allowed 1 %" "rollback message"
 expect_contains "$ERR" "line 3: geburtsdatum" "first reason in message"
-db ".dump melderegister snapshot" > after.sql
+dump_data > after.sql
 if cmp -s before.sql after.sql; then pass; else fail "rollback changed the data"; fi
 expect_eq "$(db "SELECT status, rows_loaded, rows_rejected FROM import_run WHERE id = 3")" "rolled-back|0|11" "rolled-back run recorded"
 expect_eq "$(db "SELECT count(*) FROM reject_row WHERE import_id = 3")" "11" "rejects of the rolled-back run"
