@@ -35,5 +35,6 @@ int cli_wants_help(int argc, char **argv);
 int cli_open_store(const cli_context *ctx, int create, int read_only, bimo_store **out);
 
 extern const cli_command cli_cmd_init, cli_cmd_status, cli_cmd_import, cli_cmd_rejects;
+extern const cli_command cli_cmd_sample;
 
 #endif

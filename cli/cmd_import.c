@@ -81,7 +81,8 @@ static int is_source(const char *name)
     return 0;
 }
 
-static int import_one(bimo_store *store, const char *source, const char *path,
+/* source "table": table is the NAME of bimo import table NAME FILE. */
+static int import_one(bimo_store *store, const char *source, const char *table, const char *path,
                       bimo_import_options *opt, progress_state *ps)
 {
     bimo_import_result res;
@@ -90,7 +91,8 @@ static int import_one(bimo_store *store, const char *source, const char *path,
     ps->file = strcmp(path, "-") ? path : "stdin";
     ps->drawn = 0;
     clock_gettime(CLOCK_MONOTONIC, &ps->t0);
-    bimo_status st = bimo_import(store, source, path, opt, &res, &err);
+    bimo_status st = table ? bimo_import_table(store, table, path, opt, &res, &err)
+                           : bimo_import(store, source, path, opt, &res, &err);
     if (ps->drawn)
         fputs("\r\033[K", stderr);
     if (st != BIMO_OK) {
@@ -102,12 +104,16 @@ static int import_one(bimo_store *store, const char *source, const char *path,
                     (long long)res.import_id, (long long)res.import_id);
         return rc;
     }
-    printf("%s: %lld rows read, %lld loaded, %lld rejected, %lld repaired, %lld blank lines; "
+    if (table)
+        printf("%s -> ext_%s: title lines skipped: %lld; ", ps->file, table,
+               (long long)res.lines_skipped);
+    else
+        printf("%s: ", ps->file);
+    printf("%lld rows read, %lld loaded, %lld rejected, %lld repaired, %lld blank lines; "
            "%s, delimiter %s; %.2f s%s [import %lld]\n",
-           ps->file, (long long)res.rows_read, (long long)res.rows_loaded,
-           (long long)res.rows_rejected, (long long)res.rows_repaired, (long long)res.blank_lines,
-           res.encoding, res.delimiter, res.seconds,
-           opt->dry_run ? " (dry run, nothing loaded)" : "", (long long)res.import_id);
+           (long long)res.rows_read, (long long)res.rows_loaded, (long long)res.rows_rejected,
+           (long long)res.rows_repaired, (long long)res.blank_lines, res.encoding, res.delimiter,
+           res.seconds, opt->dry_run ? " (dry run, nothing loaded)" : "", (long long)res.import_id);
     for (int i = 0; i < 3 && res.first_reasons[i][0]; i++)
         printf("  rejected %s\n", res.first_reasons[i]);
     return 0;
@@ -116,9 +122,13 @@ static int import_one(bimo_store *store, const char *source, const char *path,
 static int run_import(const cli_context *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"stichtag", required_argument, NULL, 's'},  {"encoding", required_argument, NULL, 'e'},
-        {"delimiter", required_argument, NULL, 'd'}, {"max-rejects", required_argument, NULL, 'm'},
-        {"dry-run", no_argument, NULL, 'n'},         {0, 0, 0, 0},
+        {"stichtag", required_argument, NULL, 's'},
+        {"encoding", required_argument, NULL, 'e'},
+        {"delimiter", required_argument, NULL, 'd'},
+        {"max-rejects", required_argument, NULL, 'm'},
+        {"dry-run", no_argument, NULL, 'n'},
+        {"header-line", required_argument, NULL, 'H'},
+        {0, 0, 0, 0},
     };
     bimo_import_options opt = {0};
     progress_state ps = {.tty = isatty(2)};
@@ -140,14 +150,32 @@ static int run_import(const cli_context *ctx, int argc, char **argv)
                 return cli_usage_error("import", "--max-rejects takes a percentage such as 1%%");
             break;
         case 'n': opt.dry_run = 1; break;
+        case 'H': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (end == optarg || *end || n < 0 || n > 1000000)
+                return cli_usage_error("import", "--header-line takes a line number (0: find it)");
+            opt.header_line = (int)n;
+            break;
+        }
         default: return cli_usage_error("import", "unknown option");
         }
     }
     if (argc - optind < 2)
         return cli_usage_error("import", "expected SOURCE and at least one FILE");
-    const char *source = argv[optind++];
-    if (!is_source(source))
+    const char *source = argv[optind++], *table = NULL;
+    if (!strcmp(source, "table")) {
+        /* One FILE: a second import of NAME would replace the first. */
+        if (argc - optind != 2)
+            return cli_usage_error("import", "expected table NAME FILE (one file per table)");
+        if (opt.stichtag)
+            return cli_usage_error("import", "--stichtag does not apply to tables");
+        table = argv[optind++];
+    } else if (!is_source(source)) {
         return cli_usage_error("import", "unknown source \"%s\"", source);
+    } else if (opt.header_line) {
+        return cli_usage_error("import", "--header-line applies to tables only");
+    }
     opt.progress = draw_progress;
     opt.notice = print_notice;
     opt.ctx = &ps;
@@ -158,7 +186,7 @@ static int run_import(const cli_context *ctx, int argc, char **argv)
         return rc;
     int first_failure = 0;
     for (int i = optind; i < argc; i++) {
-        int one = import_one(store, source, argv[i], &opt, &ps);
+        int one = import_one(store, source, table, argv[i], &opt, &ps);
         if (one && !first_failure)
             first_failure = one;
     }
@@ -168,10 +196,17 @@ static int run_import(const cli_context *ctx, int argc, char **argv)
 
 const cli_command cli_cmd_import = {
     "import",
-    "import registry extracts (CSV) into the store",
-    "Usage: bimo [--db FILE] import SOURCE FILE... [OPTIONS]\n\n"
+    "import registry extracts and published tables (CSV) into the store",
+    "Usage: bimo [--db FILE] import SOURCE FILE... [OPTIONS]\n"
+    "       bimo [--db FILE] import table NAME FILE [OPTIONS]\n\n"
     "SOURCE is one of melderegister, aufenthalt, integrationskurs, schule, schulabgang.\n"
-    "FILE \"-\" reads standard input. Each file is imported in its own transaction.\n\n"
+    "FILE \"-\" reads standard input. Each file is imported in its own transaction.\n"
+    "\"import table NAME FILE\" loads any CSV (e.g. a table of the statistical office) into\n"
+    "table ext_NAME (NAME: a-z, then up to 40 of a-z, 0-9, _), replacing an earlier one.\n"
+    "Columns are typed by their values (INTEGER, REAL, DATE as yyyymmdd, TEXT; codes with\n"
+    "leading zeros stay TEXT); empty fields and symbols such as - . x / ... are NULL, the\n"
+    "symbol kept in <column>_symbol. Title lines above the header are skipped; notes below\n"
+    "the table are rejected without counting against --max-rejects.\n\n"
     "Options:\n"
     "  --stichtag DATE        reference date (DD.MM.YYYY or YYYY-MM-DD) when the file has\n"
     "                         no stichtag column (melderegister, aufenthalt, integrationskurs)\n"
@@ -179,7 +214,9 @@ const cli_command cli_cmd_import = {
     "  --delimiter D          auto (default: sniffed from the header), ';', ',' or tab\n"
     "  --max-rejects P%       share of rows that may be rejected (default 1%); above it the\n"
     "                         import rolls back completely; 0 allows none\n"
-    "  --dry-run              validate and record the run and its rejects, load nothing\n\n"
+    "  --dry-run              validate and record the run and its rejects, load nothing\n"
+    "  --header-line N        table: the header is line N (default 0: the first of the\n"
+    "                         first 50 lines that is as wide as most of them)\n\n"
     "The reader takes UTF-8 with or without BOM and Windows-1252, CRLF/LF/CR, RFC 4180\n"
     "quoting, a \"sep=;\" first line, dates DD.MM.YYYY or YYYY-MM-DD. Header names are matched\n"
     "ignoring case and umlaut spelling; unknown columns are ignored with a notice; columns\n"

@@ -13,6 +13,7 @@ static const cli_command *const commands[] = {
     &cli_cmd_status,
     &cli_cmd_import,
     &cli_cmd_rejects,
+    &cli_cmd_sample,
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

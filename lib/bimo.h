@@ -167,6 +167,8 @@ typedef struct bimo_import_options {
     void (*progress)(const bimo_import_progress *p, void *ctx); /* may be NULL */
     void (*notice)(const char *message, void *ctx);             /* e.g. ignored columns */
     void *ctx;
+    int header_line; /* bimo_import_table(): 1-based line of the header, lines above it are
+                      * skipped; 0 finds it among the first 50 lines */
 } bimo_import_options;
 
 typedef struct bimo_import_result {
@@ -181,6 +183,7 @@ typedef struct bimo_import_result {
     char delimiter[8]; /* ";", ",", "tab" */
     char sha256[65];
     char first_reasons[3][256]; /* the first reject messages, "line N: reason" */
+    int64_t lines_skipped;      /* bimo_import_table(): title lines above the header */
 } bimo_import_result;
 
 /* The registry sources bimo_import() understands, NULL-terminated. */
@@ -196,6 +199,28 @@ BIMO_API const char *const *bimo_import_sources(void);
 BIMO_API bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
                                  const bimo_import_options *opt, bimo_import_result *result,
                                  bimo_error *err);
+
+/* Imports any CSV file at path ("-" reads standard input), e.g. a published table of a
+ * statistical office, into table ext_NAME, so custom indicators can use it. name must match
+ * [a-z][a-z0-9_]{0,40} (else BIMO_ERR_ARG). Column names come from the header: lower case,
+ * umlauts folded, other characters as '_', duplicates numbered (_2, _3), an empty cell
+ * column_N. Each column is typed by inspecting all its values: INTEGER, REAL (German "1.234,5"
+ * or plain "1234.5"), DATE (DD.MM.YYYY or YYYY-MM-DD, stored as the integer yyyymmdd) or TEXT
+ * (codes with leading zeros such as AGS "03459024" stay text). Empty fields are NULL.
+ * Official-statistics symbols (- – . x / … ... k g u t [n] [g] [u] and a few more) in numeric
+ * or date columns are stored as NULL, never as 0, with the symbol in "<column>_symbol" (only
+ * for columns that have one). Lines above the header (opt->header_line, or found among the
+ * first 50 lines, which also give the delimiter; for standard input the reader sniffs it from
+ * the first line) are skipped; rows with another field count than the header are rejected,
+ * short rows with at most one text as "footer or note line" — those below the last data row
+ * do not count against max_reject_share. Provenance is recorded as source "table:NAME";
+ * ext_table lists the table with its import and the run that loaded its previous version
+ * becomes "replaced". Importing NAME again replaces the table in one transaction; a
+ * rolled-back import leaves the previous table untouched. The file is meant to hold
+ * published aggregates: nothing is pseudonymised. result may be NULL. */
+BIMO_API bimo_status bimo_import_table(bimo_store *store, const char *name, const char *path,
+                                       const bimo_import_options *opt,
+                                       bimo_import_result *result, bimo_error *err);
 
 /* One rejected row as listed by bimo_store_rejects(); strings live during the callback. */
 typedef struct bimo_reject_info {
@@ -213,6 +238,61 @@ BIMO_API bimo_status bimo_store_rejects(bimo_store *store, int64_t import_id,
                                         void *ctx, bimo_error *err);
 BIMO_API bimo_status bimo_write_rejects_csv(bimo_store *store, int64_t import_id, FILE *out,
                                             bimo_error *err);
+
+/* ---- Synthetic sample district ------------------------------------------------------- */
+
+/* How bimo_sample_write() encodes its files. */
+typedef enum {
+    BIMO_SAMPLE_UTF8 = 0, /* UTF-8 with BOM (German Excel's "CSV UTF-8") */
+    BIMO_SAMPLE_CP1252    /* Windows-1252 without BOM (German Excel's plain "CSV") */
+} bimo_sample_encoding;
+
+#define BIMO_SAMPLE_DEFAULT_PERSONS 355000u
+#define BIMO_SAMPLE_MAX_PERSONS 10000000u
+#define BIMO_SAMPLE_MIN_YEAR 2000
+#define BIMO_SAMPLE_MAX_YEAR 2035
+
+/* Reports progress: done of total person slots so far. A non-zero return stops the run
+ * (BIMO_ERR_ABORTED) and removes its files. */
+typedef int (*bimo_sample_progress_cb)(uint64_t done, uint64_t total, void *ctx);
+
+/* What a finished run wrote. */
+typedef struct bimo_sample_summary {
+    int files;
+    uint64_t rows;   /* data rows, header lines not counted */
+    uint64_t bytes;
+    uint64_t faults; /* rows spoilt on purpose (dirty) */
+    uint64_t slots;  /* person slots generated (persons ever in the district's history) */
+} bimo_sample_summary;
+
+typedef struct bimo_sample_options {
+    uint32_t persons;  /* population at the start, 1 .. BIMO_SAMPLE_MAX_PERSONS */
+    uint64_t seed;     /* the same seed and options give byte-identical files */
+    int from_year;     /* first reference year (melderegister on 31.12.from_year) */
+    int to_year;       /* last reference year, at most 20 years after from_year */
+    bimo_sample_encoding encoding;
+    int dirty;         /* spoil about 1 row in 1,000 as real extracts are spoilt */
+    int quarterly;     /* melderegister every quarter instead of every 31 December */
+    bimo_sample_progress_cb progress; /* may be NULL */
+    void *progress_ctx;
+    bimo_sample_summary *summary; /* filled on success when not NULL */
+} bimo_sample_options;
+
+/* Sets the defaults: 355,000 persons, seed 1, 2019 .. 2025, UTF-8, clean, yearly. */
+BIMO_API void bimo_sample_options_init(bimo_sample_options *opt);
+
+/* Writes the five extracts of a synthetic Landkreis Osnabrück into dir (created if
+ * missing; files of the same name are replaced): melderegister_YYYY-MM-DD.csv per
+ * 31 December (or quarter), aufenthalt_YYYY-MM-DD.csv per quarter, one cumulative
+ * integrationskurs_YYYY-MM-DD.csv as of 31.12.to_year, schule_YYYY-YY.csv per school year
+ * from_year/from_year+1 .. to_year/to_year+1, schulabgang_YYYY-YY.csv per school year
+ * ending in from_year .. to_year. The population is read from the district profile in
+ * the data folder and evolves over time; memory use does not grow with persons. Every
+ * file is written under a temporary name and renamed at the end; on failure none is
+ * left. opt may be NULL for the defaults. BIMO_ERR_ARG for invalid options,
+ * BIMO_ERR_CANTCREATE or BIMO_ERR_IO (with the path) when writing fails. */
+BIMO_API bimo_status bimo_sample_write(const char *dir, const bimo_sample_options *opt,
+                                       bimo_error *err);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,13 @@
  * the rejects table, and a clean restart point after an error: libcsv only reports a byte offset
  * and cannot be stopped from a callback, but after a line it is always at a known place.
  *
+ * A quote that never closes would swallow the rest of the file. A record still inside quotes
+ * after max_record_lines lines or max_field_bytes bytes, or at the end of the input, has only its
+ * first line rejected; the lines after it are parsed again from a replay buffer. Memory stays
+ * bounded: a physical line is never held beyond max_line_bytes (a longer one is rejected and
+ * skipped as it streams by), an open record never beyond max_field_bytes plus one line, and
+ * libcsv's own field buffer is released after a record that made it grow past 256 KiB.
+ *
  * Two decisions beyond the obvious, with their reasons:
  *  - Lines without a quote character do not go through libcsv: they are split at the delimiter
  *    with memchr and trimmed exactly as libcsv trims unquoted fields. libcsv's byte-at-a-time
@@ -355,7 +362,7 @@ static size_t find_byte(const unsigned char *buf, size_t pos, size_t fill, int c
     if (*at != NONE && *at >= pos)
         return *at;
     size_t from = *scanned > pos ? *scanned : pos;
-    const unsigned char *p = memchr(buf + from, c, fill - from);
+    const unsigned char *p = from < fill ? memchr(buf + from, c, fill - from) : NULL;
     if (p) {
         *at = (size_t)(p - buf);
         *scanned = *at;
@@ -427,7 +434,7 @@ static int input_line(bimo_csv_reader *r, line *ln, bimo_error *err)
         }
         size_t len = end - r->in_pos;
         if (len > r->max_line) {
-            *ln = (line){r->in + r->in_pos, r->max_line, 0, 0, 1};
+            *ln = (line){.p = r->in + r->in_pos, .len = r->max_line, .too_long = 1};
             return 1;
         }
         if (more) {
@@ -437,7 +444,7 @@ static int input_line(bimo_csv_reader *r, line *ln, bimo_error *err)
         }
         if (len == 0 && term == 0)
             return 0;
-        *ln = (line){r->in + r->in_pos, len, term, 0, 0};
+        *ln = (line){.p = r->in + r->in_pos, .len = len, .term = term};
         r->in_pos = end + term;
         return 1;
     }
@@ -475,7 +482,7 @@ static int replay_line(bimo_csv_reader *r, line *ln)
         i++;
     if (i < n)
         term = s[i] == '\r' && i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
-    *ln = (line){s, i, term, 1, 0};
+    *ln = (line){.p = s, .len = i, .term = term, .replayed = 1};
     r->rp_pos += i + term;
     return 1;
 }
@@ -734,8 +741,10 @@ static int field_problem(bimo_csv_reader *r, const unsigned char *s, size_t len,
         else if (r->enc_forced || r->bom)
             set_reject(r, col, "invalid UTF-8 in column %ld", col);
         else
-            set_reject(r, col, "invalid UTF-8 in column %ld (the file mixes UTF-8 and "
-                               "Windows-1252)", col);
+            set_reject(r, col,
+                       "invalid UTF-8 in column %ld (the file mixes UTF-8 and "
+                       "Windows-1252)",
+                       col);
         return 1;
     }
     return 0;
@@ -879,8 +888,8 @@ static bimo_status fail_open_record(bimo_csv_reader *r, const bimo_csv_record **
 }
 
 /* A physical line longer than max_line: rejected, keeping only its first max_line bytes. */
-static bimo_status reject_long_line(bimo_csv_reader *r, const line *ln,
-                                    const bimo_csv_record **out, bimo_error *err)
+static bimo_status reject_long_line(bimo_csv_reader *r, const line *ln, const bimo_csv_record **out,
+                                    bimo_error *err)
 {
     const unsigned char *text = ln->p;
     size_t len = ln->len;
@@ -1001,8 +1010,7 @@ bimo_status bimo_csv_next(bimo_csv_reader *r, const bimo_csv_record **rec, bimo_
 
 /* ---- Opening and closing ----------------------------------------------------------------- */
 
-static bimo_status apply_options(bimo_csv_reader *r, const bimo_csv_options *opt,
-                                 bimo_error *err)
+static bimo_status apply_options(bimo_csv_reader *r, const bimo_csv_options *opt, bimo_error *err)
 {
     const char *enc = opt->encoding;
     r->enc = ENC_ASCII;
@@ -1032,8 +1040,8 @@ static bimo_status apply_options(bimo_csv_reader *r, const bimo_csv_options *opt
     return BIMO_OK;
 }
 
-static bimo_status reader_new(const char *name, const bimo_csv_options *opt,
-                              bimo_csv_reader **out, bimo_error *err)
+static bimo_status reader_new(const char *name, const bimo_csv_options *opt, bimo_csv_reader **out,
+                              bimo_error *err)
 {
     static const bimo_csv_options defaults = {0};
     if (sodium_init() < 0)
@@ -1046,26 +1054,23 @@ static bimo_status reader_new(const char *name, const bimo_csv_options *opt,
     r->src.fd = -1;
     r->cd = (iconv_t)-1;
     r->cr_at = r->lf_at = NONE;
-    parser_init(r);
     crypto_hash_sha256_init(&r->src.sha);
     *out = r;
     bimo_status st = apply_options(r, opt ? opt : &defaults, err);
     if (st != BIMO_OK)
         return st;
+    parser_init(r);
     if (r->enc != ENC_UTF8 || !r->enc_forced) {
         r->cd = iconv_open("UTF-8", "WINDOWS-1252");
         if (r->cd == (iconv_t)-1)
-            return bimo_fail_at(err, errno == ENOMEM ? BIMO_ERR_NOMEM : BIMO_ERR_IO, r->name, 0,
-                                0, "iconv cannot convert Windows-1252 to UTF-8: %s",
-                                strerror(errno));
+            return bimo_fail_at(err, errno == ENOMEM ? BIMO_ERR_NOMEM : BIMO_ERR_IO, r->name, 0, 0,
+                                "iconv cannot convert Windows-1252 to UTF-8: %s", strerror(errno));
     }
-    if (reserve(&r->in, &r->in_cap, 2 * r->src.chunk) != 0)
-        return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
     return BIMO_OK;
 }
 
-bimo_status bimo_csv_open_path(const char *path, const bimo_csv_options *opt,
-                               bimo_csv_reader **out, bimo_error *err)
+bimo_status bimo_csv_open_path(const char *path, const bimo_csv_options *opt, bimo_csv_reader **out,
+                               bimo_error *err)
 {
     if (!path || !out)
         return bimo_fail(err, BIMO_ERR_ARG, "bimo_csv_open_path: path and out are required");
@@ -1119,6 +1124,8 @@ bimo_status bimo_csv_open_memory(const void *data, size_t len, const char *name,
     *out = NULL;
     bimo_csv_reader *r = NULL;
     bimo_status st = reader_new(name ? name : "memory", opt, &r, err);
+    if (st == BIMO_OK && len < r->src.chunk)
+        r->src.chunk = len ? len : 1; /* small inputs (fuzzers) need no 256 KiB buffers */
     if (st == BIMO_OK && source_start(&r->src, 0) != 0)
         st = bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
     if (st != BIMO_OK) {

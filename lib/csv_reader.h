@@ -10,14 +10,14 @@
 
 /* Optional settings; a zeroed struct (or NULL) means the defaults. */
 typedef struct bimo_csv_options {
-    const char *encoding;    /* NULL/"auto", "utf-8", "cp1252" (also "windows-1252") */
-    int delimiter;           /* 0: sep= line or sniffed from the header; or ';' ',' '\t' */
-    size_t max_field_bytes;  /* 0: 1 MiB; a longer field rejects its record */
-    int max_record_lines;    /* 0: 100; a quoted field may span at most this many lines */
-    size_t max_line_bytes;   /* 0: 4 x max_field_bytes; a longer physical line is rejected
-                                without ever being held in memory whole */
-    size_t read_chunk;       /* 0: 256 KiB; tests use tiny chunks to hit every boundary */
-    int no_fast_path;        /* 1: parse every line with libcsv (differential tests) */
+    const char *encoding;   /* NULL/"auto", "utf-8", "cp1252" (also "windows-1252") */
+    int delimiter;          /* 0: sep= line or sniffed from the header; or ';' ',' '\t' */
+    size_t max_field_bytes; /* 0: 1 MiB; a longer field rejects its record */
+    int max_record_lines;   /* 0: 100; a quoted field may span at most this many lines */
+    size_t max_line_bytes;  /* 0: 4 x max_field_bytes; a longer physical line is rejected
+                               without ever being held in memory whole */
+    size_t read_chunk;      /* 0: 256 KiB; tests use tiny chunks to hit every boundary */
+    int no_fast_path;       /* 1: parse every line with libcsv (differential tests) */
 } bimo_csv_options;
 
 /* One record (the header is just the first one). Owned by the reader and valid until the next
@@ -42,8 +42,8 @@ typedef struct bimo_csv_reader bimo_csv_reader;
 /* Opens a CSV file for streaming; path "-" reads standard input. opt may be NULL. Errors name
  * the path in err->file: BIMO_ERR_NOINPUT (missing, unreadable, a directory), BIMO_ERR_ARG (bad
  * options), BIMO_ERR_NOMEM. On success *out is owned by the caller: bimo_csv_close(). */
-bimo_status bimo_csv_open_path(const char *path, const bimo_csv_options *opt,
-                               bimo_csv_reader **out, bimo_error *err);
+bimo_status bimo_csv_open_path(const char *path, const bimo_csv_options *opt, bimo_csv_reader **out,
+                               bimo_error *err);
 
 /* Like bimo_csv_open_path() over len bytes at data, which must stay valid and unchanged until
  * bimo_csv_close(). name (may be NULL) is used in messages. */

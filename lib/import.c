@@ -26,6 +26,7 @@
 #include "error.h"
 #include "import.h"
 #include "pipe.h"
+#include "provenance.h"
 #include "store.h"
 #include "values.h"
 
@@ -115,9 +116,8 @@ typedef struct importer {
     int64_t import_id;
 
     /* counters */
-    int64_t rows_read, rows_rejected, rows_repaired, rows_loaded;
-    char first_reasons[3][256];
-    FILE *spill; /* rejected rows: line, column, reason, raw */
+    int64_t rows_read, rows_repaired, rows_loaded;
+    bimo_rejects rj; /* rejected rows, spilled to a temporary file */
 
     /* duplicates */
     bloom_layer layers[16];
@@ -151,104 +151,12 @@ typedef struct importer {
     bimo_error store_err;
 } importer;
 
-/* ---- Small helpers -------------------------------------------------------------------- */
-
-static void iso_now(char buf[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + (t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static const char *delimiter_name(int d)
-{
-    return d == '\t' ? "tab" : d == ',' ? "," : d == ';' ? ";" : "?";
-}
-
 /* ---- Rejects -------------------------------------------------------------------------- */
 
 static void reject(importer *im, int64_t line, long column, const char *reason, const char *raw,
                    size_t raw_len)
 {
-    im->rows_rejected++;
-    if (im->rows_rejected <= 3)
-        snprintf(im->first_reasons[im->rows_rejected - 1], sizeof im->first_reasons[0],
-                 "line %lld: %s", (long long)line, reason);
-    if (!im->spill)
-        return;
-    uint32_t rlen = (uint32_t)strlen(reason), wlen = (uint32_t)raw_len;
-    int64_t col = column;
-    fwrite(&line, sizeof line, 1, im->spill);
-    fwrite(&col, sizeof col, 1, im->spill);
-    fwrite(&rlen, sizeof rlen, 1, im->spill);
-    fwrite(reason, 1, rlen, im->spill);
-    fwrite(&wlen, sizeof wlen, 1, im->spill);
-    fwrite(raw, 1, wlen, im->spill);
-}
-
-/* Moves the spilled rejects into reject_row (inside the caller's transaction). */
-static bimo_status store_rejects(importer *im)
-{
-    if (!im->spill || fflush(im->spill) != 0 || fseek(im->spill, 0, SEEK_SET) != 0)
-        return bimo_fail(im->err, BIMO_ERR_IO, "cannot read back the rejected rows");
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(im->db,
-                           "INSERT INTO reject_row (import_id, line, column, reason, raw)"
-                           " VALUES (?, ?, ?, ?, ?)",
-                           -1, &q, NULL) != SQLITE_OK)
-        return bimo_store_fail(im->db, im->err, "cannot record rejected rows");
-    bimo_status st = BIMO_OK;
-    char *buf = NULL;
-    size_t cap = 0;
-    int64_t line, col;
-    uint32_t rlen, wlen;
-    while (st == BIMO_OK && fread(&line, sizeof line, 1, im->spill) == 1) {
-        if (fread(&col, sizeof col, 1, im->spill) != 1 || fread(&rlen, 4, 1, im->spill) != 1) {
-            st = bimo_fail(im->err, BIMO_ERR_IO, "rejected rows file is damaged");
-            break;
-        }
-        if (cap < (size_t)rlen + 1) {
-            free(buf);
-            cap = (size_t)rlen + 1 + (1 << 16);
-            buf = malloc(cap);
-        }
-        if (!buf || fread(buf, 1, rlen, im->spill) != rlen) {
-            st = bimo_fail(im->err, BIMO_ERR_IO, "rejected rows file is damaged");
-            break;
-        }
-        sqlite3_bind_int64(q, 1, im->import_id);
-        sqlite3_bind_int64(q, 2, line);
-        sqlite3_bind_int64(q, 3, col);
-        sqlite3_bind_text(q, 4, buf, (int)rlen, SQLITE_TRANSIENT);
-        if (fread(&wlen, 4, 1, im->spill) != 1) {
-            st = bimo_fail(im->err, BIMO_ERR_IO, "rejected rows file is damaged");
-            break;
-        }
-        if (cap < (size_t)wlen + 1) {
-            free(buf);
-            cap = (size_t)wlen + 1;
-            buf = malloc(cap);
-        }
-        if (!buf || fread(buf, 1, wlen, im->spill) != wlen) {
-            st = bimo_fail(im->err, BIMO_ERR_IO, "rejected rows file is damaged");
-            break;
-        }
-        sqlite3_bind_text(q, 5, buf, (int)wlen, SQLITE_TRANSIENT);
-        if (sqlite3_step(q) != SQLITE_DONE)
-            st = bimo_store_fail(im->db, im->err, "cannot record rejected rows");
-        sqlite3_reset(q);
-    }
-    free(buf);
-    sqlite3_finalize(q);
-    return st;
+    bimo_rejects_add(&im->rj, line, column, reason, raw, raw_len);
 }
 
 /* ---- Header ----------------------------------------------------------------------------- */
@@ -1285,32 +1193,15 @@ static bimo_status plan_columns(importer *im, const char *stichtag)
 
 static bimo_status begin_run(importer *im, const char *started)
 {
-    if (sqlite3_exec(im->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return bimo_store_fail(im->db, im->err, "cannot start the import");
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(im->db,
-                           "INSERT INTO import_run (source, file_name, started, status,"
-                           " bimo_version) VALUES (?, ?, ?, 'running', ?)",
-                           -1, &q, NULL) != SQLITE_OK)
-        return bimo_store_fail(im->db, im->err, "cannot record the import");
-    sqlite3_bind_text(q, 1, im->source->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, im->file_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, started, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, bimo_version(), -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE)
-        return bimo_store_fail(im->db, im->err, "cannot record the import");
-    im->import_id = sqlite3_last_insert_rowid(im->db);
-    return BIMO_OK;
+    return bimo_run_begin(im->db, im->source->name, im->file_name, started, &im->import_id,
+                          im->err);
 }
 
 /* Writes the run's final figures (and, for a failed run, its message). */
 static bimo_status finish_run(importer *im, bimo_csv_reader *r, const char *status,
                               const char *message, const bimo_import_result *res)
 {
-    char finished[32], stichtag[64] = "";
-    iso_now(finished);
+    char stichtag[64] = "";
     for (int i = 0, n = 0; i < im->nsnaps && n < (int)sizeof stichtag - 12; i++) {
         char d[11];
         if (im->school)
@@ -1320,30 +1211,22 @@ static bimo_status finish_run(importer *im, bimo_csv_reader *r, const char *stat
         n += snprintf(stichtag + n, sizeof stichtag - n, "%s%s", i ? "," : "", d);
     }
     (void)r;
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(im->db,
-                           "UPDATE import_run SET sha256 = ?, size_bytes = ?, encoding = ?,"
-                           " delimiter = ?, stichtag = ?, rows_read = ?, rows_loaded = ?,"
-                           " rows_rejected = ?, finished = ?, status = ?, message = ?"
-                           " WHERE id = ?",
-                           -1, &q, NULL) != SQLITE_OK)
-        return bimo_store_fail(im->db, im->err, "cannot record the import");
-    sqlite3_bind_text(q, 1, res->sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, (int64_t)res->size_bytes);
-    sqlite3_bind_text(q, 3, res->encoding, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, res->delimiter, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, stichtag, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 6, im->rows_read);
-    sqlite3_bind_int64(q, 7, im->rows_loaded);
-    sqlite3_bind_int64(q, 8, im->rows_rejected);
-    sqlite3_bind_text(q, 9, finished, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 10, status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 11, message, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 12, im->import_id);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE)
-        return bimo_store_fail(im->db, im->err, "cannot record the import");
+    bimo_run_figures f = {
+        .sha256 = res->sha256,
+        .encoding = res->encoding,
+        .delimiter = res->delimiter,
+        .stichtag = stichtag,
+        .size_bytes = (int64_t)res->size_bytes,
+        .rows_read = im->rows_read,
+        .rows_loaded = im->rows_loaded,
+        .rows_rejected = im->rj.count,
+        .status = status,
+        .message = message,
+    };
+    bimo_status st = bimo_run_finish(im->db, im->import_id, &f, im->err);
+    if (st != BIMO_OK)
+        return st;
+    int rc;
     for (int i = 0; i < im->nsnaps; i++) {
         const snapshot_ref *sn = &im->snaps[i];
         char *sql = sqlite3_mprintf("UPDATE snapshot SET rows = %lld, first_row = %lld,"
@@ -1355,7 +1238,7 @@ static bimo_status finish_run(importer *im, bimo_csv_reader *r, const char *stat
         if (rc != SQLITE_OK)
             return bimo_store_fail(im->db, im->err, "cannot record the snapshot");
     }
-    return store_rejects(im);
+    return bimo_rejects_store(&im->rj, im->db, im->import_id, im->err);
 }
 
 static void free_importer(importer *im)
@@ -1371,8 +1254,7 @@ static void free_importer(importer *im)
     free(im->cands);
     free(im->mask);
     free(im->district_ags);
-    if (im->spill)
-        fclose(im->spill);
+    bimo_rejects_close(&im->rj);
     sqlite3_finalize(im->insert);
     sqlite3_finalize(im->insert_many);
 }
@@ -1384,17 +1266,17 @@ static void fill_result(importer *im, bimo_csv_reader *r, bimo_import_result *re
     res->import_id = im->import_id;
     res->rows_read = im->rows_read;
     res->rows_loaded = im->rows_loaded;
-    res->rows_rejected = im->rows_rejected;
+    res->rows_rejected = im->rj.count;
     res->rows_repaired = im->rows_repaired;
     res->snapshots = im->nsnaps;
-    res->seconds = seconds_since(t0);
-    memcpy(res->first_reasons, im->first_reasons, sizeof res->first_reasons);
+    res->seconds = bimo_seconds_since(t0);
+    memcpy(res->first_reasons, im->rj.first_reasons, sizeof res->first_reasons);
     if (r) {
         res->blank_lines = bimo_csv_blank_lines(r);
         res->size_bytes = bimo_csv_bytes_read(r);
         snprintf(res->encoding, sizeof res->encoding, "%s", bimo_csv_encoding(r));
         snprintf(res->delimiter, sizeof res->delimiter, "%s",
-                 delimiter_name(bimo_csv_delimiter(r)));
+                 bimo_delimiter_name(bimo_csv_delimiter(r)));
         bimo_csv_sha256_hex(r, res->sha256);
     }
 }
@@ -1463,12 +1345,7 @@ static bimo_status load(importer *im, bimo_csv_reader *r)
 
 static int over_threshold(const importer *im)
 {
-    double share = im->opt->max_reject_share;
-    if (share == 0)
-        share = 0.01;
-    if (share < 0)
-        return im->rows_rejected > 0;
-    return im->rows_read > 0 && (double)im->rows_rejected > share * (double)im->rows_read;
+    return bimo_rejects_over(im->opt->max_reject_share, im->rj.count, im->rows_read);
 }
 
 /* After a failed or refused load: undo the data, keep the run and its rejects. */
@@ -1477,7 +1354,7 @@ static bimo_status record_failure(importer *im, bimo_csv_reader *r, const char *
 {
     sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
     char started[32];
-    iso_now(started);
+    bimo_iso_now(started);
     bimo_error scratch;
     bimo_error *keep = im->err;
     im->err = &scratch;
@@ -1529,8 +1406,8 @@ bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
         st = plan_columns(im, opt->stichtag);
     if (st == BIMO_OK)
         st = load_lists(im);
-    if (st == BIMO_OK && !(im->spill = tmpfile()))
-        st = bimo_fail(err, BIMO_ERR_IO, "cannot create a temporary file: %s", strerror(errno));
+    if (st == BIMO_OK)
+        st = bimo_rejects_open(&im->rj, err);
     bimo_csv_reader *r = NULL;
     if (st == BIMO_OK) {
         bimo_csv_options copt = {.encoding = opt->encoding, .delimiter = opt->delimiter};
@@ -1543,23 +1420,15 @@ bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
     }
 
     char started[32];
-    iso_now(started);
+    bimo_iso_now(started);
     st = begin_run(im, started);
     if (st == BIMO_OK)
         st = load(im, r);
     fill_result(im, r, result, &t0);
     if (st == BIMO_OK && over_threshold(im)) {
         char msg[1400];
-        snprintf(msg, sizeof msg,
-                 "%lld of %lld rows rejected, more than the allowed %.4g %%; nothing was "
-                 "loaded. First reasons: %s%s%s%s%s",
-                 (long long)im->rows_rejected, (long long)im->rows_read,
-                 (opt->max_reject_share == 0  ? 0.01
-                  : opt->max_reject_share < 0 ? 0
-                                              : opt->max_reject_share) *
-                     100,
-                 im->first_reasons[0], im->first_reasons[1][0] ? "; " : "", im->first_reasons[1],
-                 im->first_reasons[2][0] ? "; " : "", im->first_reasons[2]);
+        bimo_rejects_message(&im->rj, opt->max_reject_share, im->rj.count, im->rows_read, msg,
+                             sizeof msg);
         result->rows_loaded = 0;
         bimo_fail_at(err, BIMO_ERR_DATA, im->file_name, 0, 0, "%s", msg);
         record_failure(im, r, "rolled-back", msg, result);
@@ -1582,7 +1451,7 @@ bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
         else
             sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
     }
-    result->seconds = seconds_since(&t0);
+    result->seconds = bimo_seconds_since(&t0);
     bimo_csv_close(r);
     free_importer(im);
     free(im);
