@@ -178,19 +178,6 @@ static int spec_matches(const bimo_column_spec *spec, const char *key)
     return 0;
 }
 
-static void notice(importer *im, const char *fmt, ...) BIMO_PRINTF(2, 3);
-static void notice(importer *im, const char *fmt, ...)
-{
-    if (!im->opt->notice)
-        return;
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    im->opt->notice(msg, im->opt->ctx);
-}
-
 static void header_text(const bimo_csv_record *rec, int delim, char *buf, size_t size)
 {
     size_t n = 0;
@@ -226,8 +213,8 @@ static bimo_status map_header(importer *im, const bimo_csv_record *rec, int deli
             if (spec_matches(im->cols[c].spec, key))
                 matched = c;
         if (matched < 0) {
-            notice(im, "%s: column \"%s\" is not part of %s and is ignored", im->file_name,
-                   rec->fields[f], im->source->name);
+            bimo_import_notice(im->opt, "%s: column \"%s\" is not part of %s and is ignored",
+                               im->file_name, rec->fields[f], im->source->name);
             continue;
         }
         if (im->cols[matched].field >= 0)

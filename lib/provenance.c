@@ -3,6 +3,7 @@
 #include "provenance.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,4 +205,16 @@ double bimo_seconds_since(const struct timespec *t0)
 const char *bimo_delimiter_name(int d)
 {
     return d == '\t' ? "tab" : d == ',' ? "," : d == ';' ? ";" : d == '|' ? "|" : "?";
+}
+
+void bimo_import_notice(const bimo_import_options *opt, const char *fmt, ...)
+{
+    if (!opt->notice)
+        return;
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    opt->notice(msg, opt->ctx);
 }

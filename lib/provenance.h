@@ -69,4 +69,8 @@ double bimo_seconds_since(const struct timespec *t0);
 /* The delimiter as recorded in provenance: ";", ",", "tab" ("?" if unknown). */
 const char *bimo_delimiter_name(int delimiter);
 
+/* Passes a formatted notice (e.g. an ignored column) to opt->notice, if set. */
+void bimo_import_notice(const bimo_import_options *opt, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif

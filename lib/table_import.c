@@ -397,19 +397,6 @@ typedef struct {
     int nahead;
 } table_import;
 
-static void notice(table_import *ti, const char *fmt, ...) BIMO_PRINTF(2, 3);
-static void notice(table_import *ti, const char *fmt, ...)
-{
-    if (!ti->opt->notice)
-        return;
-    char msg[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    ti->opt->notice(msg, ti->opt->ctx);
-}
-
 static bimo_status nomem(table_import *ti)
 {
     return bimo_fail(ti->err, BIMO_ERR_NOMEM, "out of memory");
@@ -801,7 +788,7 @@ static bimo_status decide_columns(table_import *ti)
                               type_name(ti->types[c]), ti->symbol_names[c] ? " (+ symbol)" : "");
     if (n >= sizeof list)
         memcpy(list + sizeof list - 4, "...", 4);
-    notice(ti, "%s: %s", ti->table, list);
+    bimo_import_notice(ti->opt, "%s: %s", ti->table, list);
     /* "1.234" alone could be either; say how it was read unless the column settled it. */
     n = 0;
     list[0] = '\0';
@@ -813,8 +800,9 @@ static bimo_status decide_columns(table_import *ti)
     if (n >= sizeof list)
         memcpy(list + sizeof list - 4, "...", 4);
     if (n)
-        notice(ti, "%s: values such as \"1.234\" are read as German thousands (1234) in: %s",
-               ti->table, list);
+        bimo_import_notice(
+            ti->opt, "%s: values such as \"1.234\" are read as German thousands (1234) in: %s",
+            ti->table, list);
     return BIMO_OK;
 }
 
