@@ -114,7 +114,10 @@ typedef struct bimo_disclosure_stats {
  * zero, or suppressed (primary or secondary), and writes flags[0 .. ncells-1]. The values
  * must satisfy every equation (BIMO_ERR_DATA otherwise) and be below 2^31; ncells must
  * equal bimo_disclosure_eqs_cells(eqs). On BIMO_OK the result passes
- * bimo_disclosure_audit(). stats may be NULL. */
+ * bimo_disclosure_audit(); on failure the flags are unspecified. stats may be NULL.
+ * The audit solves one dense linear program per group of connected hidden cells: a
+ * municipality hierarchy (60 nodes) by 9 age groups (540 cells) takes milliseconds, the same
+ * by sex as well (1,620 cells) a few tenths of a second. */
 bimo_status bimo_disclosure_protect(const int64_t *values, size_t ncells,
                                     const bimo_disclosure_eqs *eqs,
                                     const bimo_disclosure_options *opt, bimo_cell_flag *flags,
