@@ -16,11 +16,11 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "--no-fast-path") != 0)) {
-        fprintf(stderr, "usage: csv_read FILE [--no-fast-path]\n");
+    if (argc != 2) {
+        fprintf(stderr, "usage: csv_read FILE\n");
         return 64;
     }
-    bimo_csv_options opt = {.no_fast_path = argc == 3};
+    bimo_csv_options opt = {0};
     bimo_csv_reader *r;
     bimo_error err;
     double t0 = now();

@@ -39,16 +39,18 @@ hyperfine --warmup 2 --runs 10 --export-json "$work/times.json" \
     -n "csv_read" "$bin $work/plain.csv" \
     -n "wc -l" "wc -l $work/plain.csv" \
     -n "csv_read quoted" "$bin $work/quoted.csv" \
-    -n "csv_read cp1252" "$bin $work/cp1252.csv" \
-    -n "csv_read libcsv only" "$bin $work/plain.csv --no-fast-path" >/dev/null
+    -n "csv_read cp1252" "$bin $work/cp1252.csv" >/dev/null
 
-python3 - "$work/times.json" "$size" "$rows" <<'PY'
-import json, statistics, sys
+python3 - "$work/times.json" "$rows" "$work" <<'PY'
+import json, os, statistics, sys
 res = json.load(open(sys.argv[1]))["results"]
-size, rows = int(sys.argv[2]), int(sys.argv[3])
+rows, work = int(sys.argv[2]), sys.argv[3]
+inputs = {"csv_read": "plain", "wc -l": "plain", "csv_read quoted": "quoted",
+          "csv_read cp1252": "cp1252"}
 med = {r["command"]: statistics.median(r["times"]) for r in res}
-peer = med["wc -l"]
-print(f"{'command':<22} {'median s':>9} {'MB/s':>7} {'M rows/s':>9} {'x wc -l':>8}")
+print(f"{'command':<22} {'median s':>9} {'MB':>6} {'MB/s':>7} {'M rows/s':>9} {'x wc -l':>8}")
 for name, t in med.items():
-    print(f"{name:<22} {t:9.3f} {size / t / 1e6:7.0f} {rows / t / 1e6:9.2f} {t / peer:8.1f}")
+    size = os.path.getsize(os.path.join(work, inputs[name] + ".csv"))
+    print(f"{name:<22} {t:9.3f} {size / 1e6:6.1f} {size / t / 1e6:7.0f} {rows / t / 1e6:9.2f}"
+          f" {t / med['wc -l']:8.1f}")
 PY

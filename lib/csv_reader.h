@@ -17,7 +17,6 @@ typedef struct bimo_csv_options {
     size_t max_line_bytes;  /* 0: 4 x max_field_bytes; a longer physical line is rejected
                                without ever being held in memory whole */
     size_t read_chunk;      /* 0: 256 KiB; tests use tiny chunks to hit every boundary */
-    int no_fast_path;       /* 1: parse every line with libcsv (differential tests) */
 } bimo_csv_options;
 
 /* One record (the header is just the first one). Owned by the reader and valid until the next

@@ -299,8 +299,8 @@ static void check_case(const csv_case *c, const bimo_csv_options *opt, const cha
     bimo_csv_close(r);
 }
 
-/* Every case, read whole, then with libcsv alone (the quote-free fast path must not change
- * anything), then in tiny chunks so that every terminator and "\r\n" pair straddles a chunk. */
+/* Every case, read whole, then in tiny chunks so that every terminator and "\r\n" pair
+ * straddles a chunk. */
 static void table_cases(void **state)
 {
     (void)state;
@@ -312,9 +312,6 @@ static void table_cases(void **state)
                                 .max_field_bytes = c->max_field,
                                 .max_record_lines = c->max_lines};
         check_case(c, &opt, "whole");
-        opt.no_fast_path = 1;
-        check_case(c, &opt, "libcsv only");
-        opt.no_fast_path = 0;
         for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
             char variant[32];
             snprintf(variant, sizeof variant, "chunks of %zu", chunks[k]);
