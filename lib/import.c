@@ -73,13 +73,18 @@ typedef struct {
 } snapshot_ref;
 
 typedef struct {
+    uint64_t key; /* the row's filter key (identifier, snapshot, second key) */
     unsigned char person[PSEUDONYM_BYTES];
     int64_t second; /* second key value (e.g. berechtigung_datum), 0 if none */
     int snapshot;
     int64_t line;
-    int64_t rowid; /* found by the scan; 0 until then */
     char *raw;
 } dup_candidate;
+
+typedef struct {
+    uint64_t key;
+    int64_t line;
+} key_line; /* spilled for every loaded row, read back only when candidates exist */
 
 typedef struct {
     uint64_t *bits;
@@ -123,6 +128,7 @@ typedef struct importer {
     bloom_layer layers[16];
     int nlayers;
     dup_candidate *cands;
+    FILE *keys; /* key_line of every loaded row */
     size_t ncands, cap_cands;
 
     char *mask; /* the raw text of a rejected row with its identifier masked */
@@ -610,7 +616,7 @@ static int bloom_test_and_add(importer *im, const uint64_t key[2])
 
 static const char *masked_raw(importer *im, const bimo_csv_record *rec, size_t *len);
 
-static int add_candidate(importer *im, const staged_row *row, int64_t second,
+static int add_candidate(importer *im, const staged_row *row, uint64_t key, int64_t second,
                          const bimo_csv_record *rec)
 {
     if (im->ncands == im->cap_cands) {
@@ -624,7 +630,7 @@ static int add_candidate(importer *im, const staged_row *row, int64_t second,
     dup_candidate *c = &im->cands[im->ncands];
     crypto_generichash(c->person, PSEUDONYM_BYTES, (const unsigned char *)row->id, row->id_len,
                        bimo_store_key(im->store), BIMO_KEY_BYTES);
-    c->rowid = 0;
+    c->key = key;
     c->second = second;
     c->snapshot = row->snapshot;
     c->line = row->line;
@@ -637,124 +643,146 @@ static int add_candidate(importer *im, const staged_row *row, int64_t second,
     return 0;
 }
 
-static int compare_key(const dup_candidate *c, int snapshot, const unsigned char *person,
-                       int64_t second);
-
-/* Orders candidates by key (snapshot, person, second key), then by line. */
-static int compare_candidates(const void *a, const void *b)
+static int compare_u64(const void *a, const void *b)
 {
-    const dup_candidate *x = a, *y = b;
-    int c = compare_key(x, y->snapshot, y->person, y->second);
-    if (c)
-        return c;
-    return x->line < y->line ? -1 : x->line > y->line;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
 }
 
-static int compare_key(const dup_candidate *c, int snapshot, const unsigned char *person,
-                       int64_t second)
+/* The rowid of the loaded row from line `line`, or 0. The import inserts in line order, so
+ * within its rowid range lines grow with rowids: a binary search finds any line. */
+static int64_t rowid_of_line(importer *im, sqlite3_stmt *q, int64_t lo, int64_t hi, int64_t line)
 {
-    if (c->snapshot != snapshot)
-        return c->snapshot < snapshot ? -1 : 1;
-    int k = memcmp(c->person, person, PSEUDONYM_BYTES);
-    if (k)
-        return k;
-    return c->second < second ? -1 : c->second > second;
-}
-
-/* Index of the first candidate with this key, or -1. Candidates are sorted by key. */
-static ptrdiff_t find_group(const importer *im, int snapshot, const unsigned char *person,
-                            int64_t second)
-{
-    size_t lo = 0, hi = im->ncands;
     while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (compare_key(&im->cands[mid], snapshot, person, second) < 0)
-            lo = mid + 1;
+        int64_t mid = lo + (hi - lo) / 2;
+        sqlite3_bind_int64(q, 1, mid);
+        int found = sqlite3_step(q) == SQLITE_ROW;
+        int64_t r = found ? sqlite3_column_int64(q, 0) : 0,
+                l = found ? sqlite3_column_int64(q, 1) : 0;
+        sqlite3_reset(q);
+        if (found && l < line)
+            lo = r + 1;
         else
             hi = mid;
     }
-    return lo < im->ncands && compare_key(&im->cands[lo], snapshot, person, second) == 0
-               ? (ptrdiff_t)lo
-               : -1;
+    sqlite3_bind_int64(q, 1, lo);
+    int64_t r = 0;
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int64(q, 1) == line)
+        r = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    (void)im;
+    return r;
 }
 
-/* One pass over the snapshots that have candidates finds, for every candidate key, the
- * first line holding it, and the rowid of every candidate row. Every true repeat is a
- * candidate (a Bloom filter has no false negatives), so this finds them all. */
-static bimo_status scan_first_lines(importer *im, int64_t *first)
+/* True when the row at rowid holds the candidate's key (pseudonym, snapshot, second key):
+ * the filter keys are 64-bit hashes, so a match is confirmed before anything is removed. */
+static int same_key(importer *im, sqlite3_stmt *q, int64_t rowid, const dup_candidate *c)
+{
+    sqlite3_bind_int64(q, 1, rowid);
+    int same = sqlite3_step(q) == SQLITE_ROW &&
+               sqlite3_column_int64(q, 0) == im->snaps[c->snapshot].id &&
+               sqlite3_column_bytes(q, 1) == PSEUDONYM_BYTES &&
+               memcmp(sqlite3_column_blob(q, 1), c->person, PSEUDONYM_BYTES) == 0 &&
+               sqlite3_column_int64(q, 2) == c->second;
+    sqlite3_reset(q);
+    return same;
+}
+
+/* Finds the first line of every candidate key in the spilled keys of all loaded rows. */
+static bimo_status first_lines(importer *im, const uint64_t *keys, size_t nkeys, int64_t *first)
+{
+    for (size_t i = 0; i < nkeys; i++)
+        first[i] = INT64_MAX;
+    if (fflush(im->keys) != 0 || fseek(im->keys, 0, SEEK_SET) != 0)
+        return bimo_fail(im->err, BIMO_ERR_IO, "cannot read back the row keys");
+    key_line buf[4096];
+    size_t n;
+    while ((n = fread(buf, sizeof buf[0], sizeof buf / sizeof buf[0], im->keys)) > 0)
+        for (size_t i = 0; i < n; i++) {
+            const uint64_t *k = bsearch(&buf[i].key, keys, nkeys, sizeof *keys, compare_u64);
+            if (k && buf[i].line < first[k - keys])
+                first[k - keys] = buf[i].line;
+        }
+    return ferror(im->keys) ? bimo_fail(im->err, BIMO_ERR_IO, "cannot read back the row keys")
+                            : BIMO_OK;
+}
+
+static bimo_status prepare_dup_statements(importer *im, sqlite3_stmt **seek, sqlite3_stmt **get,
+                                          sqlite3_stmt **del)
 {
     const char *person = bimo_source_store_column(im->cols[im->person_col].spec);
     const char *second = im->second_key_col >= 0 ? im->cols[im->second_key_col].spec->name : NULL;
-    char *sql = sqlite3_mprintf("SELECT rowid, line, \"%w\", %s%w%s FROM \"%w\""
-                                " WHERE rowid BETWEEN ?1 AND ?2 AND snapshot_id = ?3",
-                                person, second ? "\"" : "", second ? second : "0",
-                                second ? "\"" : "", im->source->name);
-    sqlite3_stmt *q = NULL;
-    if (!sql || sqlite3_prepare_v2(im->db, sql, -1, &q, NULL) != SQLITE_OK) {
-        sqlite3_free(sql);
-        return bimo_store_fail(im->db, im->err, "cannot check duplicate keys");
-    }
-    sqlite3_free(sql);
-    bimo_status st = BIMO_OK;
-    for (int sn = 0; sn < im->nsnaps && st == BIMO_OK; sn++) {
-        int any = 0;
-        for (size_t i = 0; i < im->ncands && !any; i++)
-            any = im->cands[i].snapshot == sn;
-        if (!any || !im->snaps[sn].rows)
-            continue;
-        sqlite3_bind_int64(q, 1, im->snaps[sn].first_row);
-        sqlite3_bind_int64(q, 2, im->snaps[sn].last_row);
-        sqlite3_bind_int64(q, 3, im->snaps[sn].id);
-        int rc;
-        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-            const void *p = sqlite3_column_blob(q, 2);
-            if (!p || sqlite3_column_bytes(q, 2) != PSEUDONYM_BYTES)
-                continue;
-            ptrdiff_t g = find_group(im, sn, p, sqlite3_column_int64(q, 3));
-            if (g < 0)
-                continue;
-            int64_t line = sqlite3_column_int64(q, 1);
-            if (first[g] == 0 || line < first[g])
-                first[g] = line;
-            for (size_t i = (size_t)g;
-                 i < im->ncands && compare_key(&im->cands[i], sn, p, im->cands[g].second) == 0; i++)
-                if (im->cands[i].line == line)
-                    im->cands[i].rowid = sqlite3_column_int64(q, 0);
-        }
-        if (rc != SQLITE_DONE)
-            st = bimo_store_fail(im->db, im->err, "cannot check duplicate keys");
-        sqlite3_reset(q);
-    }
-    sqlite3_finalize(q);
-    return st;
+    char *s1 = sqlite3_mprintf("SELECT rowid, line FROM \"%w\" WHERE rowid >= ? ORDER BY rowid"
+                               " LIMIT 1",
+                               im->source->name);
+    char *s2 = sqlite3_mprintf("SELECT snapshot_id, \"%w\", %s%w%s FROM \"%w\" WHERE rowid = ?",
+                               person, second ? "\"" : "", second ? second : "0",
+                               second ? "\"" : "", im->source->name);
+    char *s3 = sqlite3_mprintf("DELETE FROM \"%w\" WHERE rowid = ?", im->source->name);
+    int rc = s1 && s2 && s3 ? SQLITE_OK : SQLITE_NOMEM;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(im->db, s1, -1, seek, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(im->db, s2, -1, get, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(im->db, s3, -1, del, NULL);
+    sqlite3_free(s1);
+    sqlite3_free(s2);
+    sqlite3_free(s3);
+    return rc == SQLITE_OK ? BIMO_OK
+                           : bimo_store_fail(im->db, im->err, "cannot check duplicate keys");
 }
 
+/* Removes every row whose key an earlier row of the file already had, and rejects it. */
 static bimo_status resolve_duplicates(importer *im)
 {
     if (!im->ncands)
         return BIMO_OK;
-    qsort(im->cands, im->ncands, sizeof *im->cands, compare_candidates);
-    int64_t *first = calloc(im->ncands, sizeof *first);
-    if (!first)
+    uint64_t *keys = malloc(im->ncands * sizeof *keys);
+    int64_t *first = malloc(im->ncands * sizeof *first);
+    if (!keys || !first) {
+        free(keys);
+        free(first);
         return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
-    bimo_status st = scan_first_lines(im, first);
-    char *del = sqlite3_mprintf("DELETE FROM \"%w\" WHERE rowid = ?", im->source->name);
-    sqlite3_stmt *d = NULL;
-    if (st == BIMO_OK && (!del || sqlite3_prepare_v2(im->db, del, -1, &d, NULL) != SQLITE_OK))
-        st = bimo_store_fail(im->db, im->err, "cannot check duplicate keys");
-    sqlite3_free(del);
+    }
+    size_t nkeys = 0;
+    for (size_t i = 0; i < im->ncands; i++)
+        keys[nkeys++] = im->cands[i].key;
+    qsort(keys, nkeys, sizeof *keys, compare_u64);
+    size_t u = 0;
+    for (size_t i = 0; i < nkeys; i++)
+        if (!u || keys[i] != keys[u - 1])
+            keys[u++] = keys[i];
+    nkeys = u;
+
+    int64_t lo = INT64_MAX, hi = 0;
+    for (int i = 0; i < im->nsnaps; i++)
+        if (im->snaps[i].rows) {
+            lo = im->snaps[i].first_row < lo ? im->snaps[i].first_row : lo;
+            hi = im->snaps[i].last_row > hi ? im->snaps[i].last_row : hi;
+        }
+    sqlite3_stmt *seek = NULL, *get = NULL, *del = NULL;
+    bimo_status st = first_lines(im, keys, nkeys, first);
+    if (st == BIMO_OK)
+        st = prepare_dup_statements(im, &seek, &get, &del);
     const char *second = im->second_key_col >= 0 ? im->cols[im->second_key_col].spec->name : NULL;
     for (size_t i = 0; st == BIMO_OK && i < im->ncands; i++) {
         dup_candidate *c = &im->cands[i];
-        int64_t line0 = first[find_group(im, c->snapshot, c->person, c->second)];
-        if (line0 == 0 || c->line == line0 || c->rowid == 0)
-            continue; /* a false alarm of the filter, or the first occurrence itself */
-        sqlite3_bind_int64(d, 1, c->rowid);
-        if (sqlite3_step(d) != SQLITE_DONE) {
+        const uint64_t *k = bsearch(&c->key, keys, nkeys, sizeof *keys, compare_u64);
+        int64_t line0 = first[k - keys];
+        if (line0 >= c->line)
+            continue; /* a false alarm of the filter: this row is the first with its key */
+        int64_t r0 = rowid_of_line(im, seek, lo, hi + 1, line0);
+        int64_t rc = rowid_of_line(im, seek, lo, hi + 1, c->line);
+        if (!r0 || !rc || !same_key(im, get, r0, c))
+            continue; /* two keys with one 64-bit hash: not the same person */
+        sqlite3_bind_int64(del, 1, rc);
+        int done = sqlite3_step(del) == SQLITE_DONE;
+        sqlite3_reset(del);
+        if (!done) {
             st = bimo_store_fail(im->db, im->err, "cannot remove a duplicate row");
             break;
         }
-        sqlite3_reset(d);
         char reason[REASON_MAX];
         snprintf(reason, sizeof reason, "duplicate %s%s%s: already in line %lld",
                  im->cols[im->person_col].spec->name, second ? " and " : "", second ? second : "",
@@ -764,7 +792,10 @@ static bimo_status resolve_duplicates(importer *im)
         im->snaps[c->snapshot].rows--;
         im->rows_loaded--;
     }
-    sqlite3_finalize(d);
+    sqlite3_finalize(seek);
+    sqlite3_finalize(get);
+    sqlite3_finalize(del);
+    free(keys);
     free(first);
     return st;
 }
@@ -1112,8 +1143,12 @@ static bimo_status read_rows(importer *im, bimo_csv_reader *r)
         }
         uint64_t k[2];
         dup_key(row, second, k);
-        if (bloom_test_and_add(im, k) && add_candidate(im, row, second, rec) != 0)
+        if (bloom_test_and_add(im, k) && add_candidate(im, row, k[0], second, rec) != 0)
             return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
+        key_line kl = {k[0], rec->line};
+        if (fwrite(&kl, sizeof kl, 1, im->keys) != 1)
+            return bimo_fail(im->err, BIMO_ERR_IO, "cannot write a temporary file: %s",
+                             strerror(errno));
         im->rows_repaired += repaired;
         if (++b->count == BATCH_ROWS) {
             bimo_pipe_push(&im->to_hash, b);
@@ -1242,6 +1277,8 @@ static void free_importer(importer *im)
     free(im->mask);
     free(im->district_ags);
     bimo_rejects_close(&im->rj);
+    if (im->keys)
+        fclose(im->keys);
     sqlite3_finalize(im->insert);
     sqlite3_finalize(im->insert_many);
 }
@@ -1395,6 +1432,8 @@ bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
         st = load_lists(im);
     if (st == BIMO_OK)
         st = bimo_rejects_open(&im->rj, err);
+    if (st == BIMO_OK && !(im->keys = tmpfile()))
+        st = bimo_fail(err, BIMO_ERR_IO, "cannot create a temporary file: %s", strerror(errno));
     bimo_csv_reader *r = NULL;
     if (st == BIMO_OK) {
         bimo_csv_options copt = {.encoding = opt->encoding, .delimiter = opt->delimiter};

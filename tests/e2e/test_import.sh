@@ -117,6 +117,17 @@ expect_contains "$OUT" "dry run" "dry run summary"
 expect_eq "$(db "SELECT status FROM import_run ORDER BY id DESC LIMIT 1")" "dry-run" "dry run recorded"
 expect_eq "$(db "SELECT count(*) FROM melderegister")" "6" "dry run loads nothing"
 
+# Three rows of one person: the first stays, both repeats name it.
+printf 'stichtag;person_id;geburtsdatum;geschlecht;staatsangehoerigkeit;ags\n' > triple.csv
+for i in 1 2 3; do printf '31.12.2023;T1;0%d.01.1990;m;000;03459024\n' "$i" >> triple.csv; done
+printf '31.12.2023;T2;01.01.1990;w;000;03459024\n' >> triple.csv
+expect_exit 0 "$BIMO" --db s.db import melderegister triple.csv --max-rejects 100%
+expect_contains "$OUT" "4 rows read, 2 loaded, 2 rejected" "triple summary"
+T=$("$BIMO" --db s.db rejects "$(db "SELECT max(id) FROM import_run")")
+expect_contains "$T" '3,2,"duplicate person_id: already in line 2"' "second copy"
+expect_contains "$T" '4,2,"duplicate person_id: already in line 2"' "third copy"
+expect_eq "$(db "SELECT group_concat(geburtsdatum) FROM melderegister m JOIN snapshot s ON s.id = m.snapshot_id WHERE s.stichtag = 20231231")" "19900101,19900101" "first copy kept"
+
 # No raw identifier is anywhere in the store files, not even in the rejects: there the
 # identifier is masked by a token.
 db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
