@@ -570,11 +570,13 @@ static bimo_status bloom_add_layer(importer *im, int64_t capacity)
 {
     if (im->nlayers == (int)(sizeof im->layers / sizeof im->layers[0]))
         return bimo_fail(im->err, BIMO_ERR_NOMEM, "too many rows for duplicate detection");
-    uint64_t nbits = 1 << 16;
+    uint64_t nbits = 1 << 16; /* at least 128 blocks of 512 bits */
     while (nbits < (uint64_t)capacity * 16)
         nbits <<= 1;
     bloom_layer *l = &im->layers[im->nlayers];
-    l->bits = calloc(nbits / 64, sizeof *l->bits);
+    l->bits = aligned_alloc(64, nbits / 8);
+    if (l->bits)
+        memset(l->bits, 0, nbits / 8);
     if (!l->bits)
         return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
     l->nbits = nbits;
@@ -584,31 +586,44 @@ static bimo_status bloom_add_layer(importer *im, int64_t capacity)
     return BIMO_OK;
 }
 
+/* A blocked Bloom filter: the key's bits all lie in one 512-bit block (one cache line), so a
+ * row costs one cache miss however large the filter grows; plain probes spread over a 32 MB
+ * filter made the 10-million-row import a third slower. */
+#define BLOOM_PROBES 8
+
+static uint64_t *bloom_block(const bloom_layer *l, uint64_t h1)
+{
+    return l->bits + ((h1 >> 9) & ((l->nbits >> 9) - 1)) * 8;
+}
+
+static int bloom_has(const bloom_layer *l, uint64_t h1, uint64_t h2)
+{
+    const uint64_t *block = bloom_block(l, h1);
+    for (int k = 0; k < BLOOM_PROBES; k++) {
+        unsigned bit = (unsigned)(h2 >> (k * 8)) & 511;
+        if (!((block[bit >> 6] >> (bit & 63)) & 1))
+            return 0;
+    }
+    return 1;
+}
+
 /* Adds the key; returns 1 if it may have been seen before. */
 static int bloom_test_and_add(importer *im, const uint64_t key[2])
 {
     uint64_t h1 = key[0], h2 = key[1];
-    int seen = 0;
-    for (int li = 0; li < im->nlayers && !seen; li++) {
-        bloom_layer *l = &im->layers[li];
-        int all = 1;
-        for (int k = 0; k < 10 && all; k++) {
-            uint64_t bit = (h1 + (uint64_t)k * h2) & (l->nbits - 1);
-            all = (l->bits[bit >> 6] >> (bit & 63)) & 1;
-        }
-        seen = all;
-    }
-    if (seen)
-        return 1;
+    for (int li = 0; li < im->nlayers; li++)
+        if (bloom_has(&im->layers[li], h1, h2))
+            return 1;
     bloom_layer *l = &im->layers[im->nlayers - 1];
     if (l->count >= l->capacity) {
         if (bloom_add_layer(im, l->capacity * 2) != BIMO_OK)
             return 1; /* treat as a candidate: the exact check decides */
         l = &im->layers[im->nlayers - 1];
     }
-    for (int k = 0; k < 10; k++) {
-        uint64_t bit = (h1 + (uint64_t)k * h2) & (l->nbits - 1);
-        l->bits[bit >> 6] |= 1ULL << (bit & 63);
+    uint64_t *block = bloom_block(l, h1);
+    for (int k = 0; k < BLOOM_PROBES; k++) {
+        unsigned bit = (unsigned)(h2 >> (k * 8)) & 511;
+        block[bit >> 6] |= 1ULL << (bit & 63);
     }
     l->count++;
     return 0;
