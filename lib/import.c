@@ -1275,6 +1275,15 @@ static bimo_status finish_run(importer *im, bimo_csv_reader *r, const char *stat
         if (rc != SQLITE_OK)
             return bimo_store_fail(im->db, im->err, "cannot record the snapshot");
     }
+    /* Earlier runs whose every snapshot this one replaced no longer hold data. */
+    char *sql = sqlite3_mprintf("UPDATE import_run SET status = 'replaced' WHERE source = %Q"
+                                " AND status = 'loaded' AND id <> %lld"
+                                " AND id NOT IN (SELECT import_id FROM snapshot)",
+                                im->source->name, (long long)im->import_id);
+    rc = sql ? sqlite3_exec(im->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK)
+        return bimo_store_fail(im->db, im->err, "cannot record the replaced runs");
     return bimo_rejects_store(&im->rj, im->db, im->import_id, im->err);
 }
 

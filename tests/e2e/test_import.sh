@@ -54,6 +54,7 @@ expect_eq "$(db "SELECT group_concat(ags || '/' || staatsangehoerigkeit, ' ') FR
 # The second file carried the same reference date: it replaced the first snapshot.
 expect_eq "$(db "SELECT count(*) FROM snapshot WHERE source = 'melderegister'")" "1" "one snapshot"
 expect_eq "$(db "SELECT count(*) FROM melderegister")" "5" "snapshot replaced"
+expect_eq "$(db "SELECT status FROM import_run WHERE id = 1")" "replaced" "replaced run marked"
 
 # rejects -o writes a private file and refuses to overwrite.
 expect_exit 0 "$BIMO" --db s.db rejects 2 -o rej.csv
