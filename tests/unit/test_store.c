@@ -66,6 +66,10 @@ static void create_sets_modes_key_and_version(void **state)
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
     sqlite3_finalize(q);
+    assert_int_equal(sqlite3_prepare_v2(bimo_store_db(s), "PRAGMA page_size", -1, &q, NULL), 0);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 16384);
+    sqlite3_finalize(q);
     assert_int_equal(sqlite3_prepare_v2(bimo_store_db(s), "PRAGMA foreign_keys", -1, &q, NULL), 0);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(q, 0), 1);
