@@ -14,6 +14,8 @@ static const cli_command *const commands[] = {
     &cli_cmd_import,
     &cli_cmd_rejects,
     &cli_cmd_sample,
+    &cli_cmd_indicators,
+    &cli_cmd_sql,
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -239,6 +239,235 @@ BIMO_API bimo_status bimo_store_rejects(bimo_store *store, int64_t import_id,
 BIMO_API bimo_status bimo_write_rejects_csv(bimo_store *store, int64_t import_id, FILE *out,
                                             bimo_error *err);
 
+/* ---- Indicators ------------------------------------------------------------------------ */
+
+/* How an indicator's value is formed from the rows its SQL returns. */
+typedef enum {
+    BIMO_KIND_COUNT = 0, /* value = numerator (a count of persons, pupils, entitlements) */
+    BIMO_KIND_RATE,      /* value = numerator / denominator x factor, both counts */
+    BIMO_KIND_SHARE,     /* value = numerator / numerator summed over dimension share_of */
+    BIMO_KIND_QUANTILE   /* one row per observation; value = median, Q1 or Q3 of "value" */
+} bimo_indicator_kind;
+
+/* What a period means for an indicator (header key "period"). */
+typedef enum {
+    BIMO_PERIOD_STICHTAG = 0, /* a stock at a reference date: a date, a year (its 31.12.) or a
+                               * quarter (its last day) selects the snapshot of that date */
+    BIMO_PERIOD_JAHR,         /* a flow over calendar years: :von .. :bis span the year */
+    BIMO_PERIOD_QUARTAL,      /* a flow over quarters (years are accepted as four quarters) */
+    BIMO_PERIOD_SCHULJAHR     /* a school year (2024/25) selects the snapshot of that year */
+} bimo_period_kind;
+
+/* A parameter an indicator declares with its default ("-- parameter: jahre = 3"). */
+typedef struct bimo_indicator_param {
+    const char *name;
+    const char *value;
+} bimo_indicator_param;
+
+/* One indicator file, as loaded. All strings are owned by the catalogue. */
+typedef struct bimo_indicator {
+    const char *id;         /* e.g. "BEV-2" */
+    const char *title;      /* German, e.g. "Ausländeranteil" */
+    const char *definition; /* in words, German */
+    const char *unit;       /* e.g. "%", "Personen", "Tage" */
+    bimo_indicator_kind kind;
+    const char *numerator;         /* what is counted, in words */
+    const char *denominator;       /* in words; NULL when the indicator has none */
+    const char *const *dimensions; /* allowed dimensions as written in the file */
+    size_t ndimensions;
+    bimo_period_kind period;
+    const char *source; /* melderegister, aufenthalt, integrationskurs, schule, schulabgang
+                         * or "none": the fact source whose snapshot a period selects */
+    const char *quelle; /* German source line with {stichtag}, {periode}, {name}, {quelle_*} */
+    const char *const *footnotes;
+    size_t nfootnotes;
+    const char *chart;    /* default chart kind, NULL if not given */
+    const char *share_of; /* BIMO_KIND_SHARE: the dimension whose total is the denominator */
+    int order;            /* position in listings (header key "order", default 1000) */
+    int decimals;         /* decimals of the value in tables */
+    double factor;        /* rate and share: 100 for unit "%", else 1 unless given */
+    const bimo_indicator_param *params;
+    size_t nparams;
+    const char *sql;  /* the query below the header */
+    long sql_line;    /* line of the file where the query starts */
+    const char *path; /* the file */
+} bimo_indicator;
+
+/* The indicator catalogue: one file per indicator. */
+typedef struct bimo_catalogue bimo_catalogue;
+
+/* Loads every *.sql file of dir (NULL: <data folder>/indicators) in name order. A file that
+ * is broken (unknown key, missing key, bad value, duplicate id) is skipped and recorded as a
+ * problem with file, line and column; the others load. Fails only when dir cannot be read
+ * (BIMO_ERR_NOINPUT). *out is owned by the caller (bimo_catalogue_free). */
+BIMO_API bimo_status bimo_catalogue_load(const char *dir, bimo_catalogue **out, bimo_error *err);
+
+/* Frees the catalogue and its indicators; NULL is fine. Free results computed from it first. */
+BIMO_API void bimo_catalogue_free(bimo_catalogue *cat);
+
+/* The loaded indicators, sorted by order, then id. */
+BIMO_API size_t bimo_catalogue_count(const bimo_catalogue *cat);
+BIMO_API const bimo_indicator *bimo_catalogue_get(const bimo_catalogue *cat, size_t i);
+
+/* The indicator with this id (exact), or NULL. */
+BIMO_API const bimo_indicator *bimo_catalogue_find(const bimo_catalogue *cat, const char *id);
+
+/* The files that did not load: problem i has file, line, column and message. */
+BIMO_API size_t bimo_catalogue_problem_count(const bimo_catalogue *cat);
+BIMO_API const bimo_error *bimo_catalogue_problem(const bimo_catalogue *cat, size_t i);
+
+/* "count", "rate", "share", "quantile" / "stichtag", "jahr", "quartal", "schuljahr". */
+BIMO_API const char *bimo_indicator_kind_name(bimo_indicator_kind kind);
+BIMO_API const char *bimo_period_kind_name(bimo_period_kind kind);
+
+/* The dimensions bimo knows (gemeinde, kommune, region, geschlecht, altersgruppe, deutsch,
+ * staat, schutzstatus, kursart, schulform, abschluss), NULL-terminated. */
+BIMO_API const char *const *bimo_dimension_names(void);
+
+/* The German column title of a dimension ("Gemeinde"), or NULL for an unknown name. */
+BIMO_API const char *bimo_dimension_title(const char *name);
+
+/* Computes indicators on a store. The engine keeps, for the life of the engine, the finest
+ * result of every (indicator, period, parameters) it evaluated, so further breakdowns and
+ * margins of the same indicator and period run no query. It reads the store through its own
+ * read-only connection; indicator SQL may only read (an authorizer refuses anything else). */
+typedef struct bimo_engine bimo_engine;
+
+/* Creates an engine for store and cat (both must outlive it). Loads the code lists and the
+ * district profile (municipalities, thresholds, source lines). *out is owned by the caller. */
+BIMO_API bimo_status bimo_engine_new(bimo_store *store, const bimo_catalogue *cat,
+                                     bimo_engine **out, bimo_error *err);
+
+/* Frees the engine and its cache; NULL is fine. Results stay valid. */
+BIMO_API void bimo_engine_free(bimo_engine *engine);
+
+/* Which quantile a BIMO_KIND_QUANTILE result carries in its value column. */
+typedef enum { BIMO_QUANTILE_MEDIAN = 0, BIMO_QUANTILE_Q1, BIMO_QUANTILE_Q3 } bimo_quantile;
+
+typedef struct bimo_compute_options {
+    int intern;                /* 1: no disclosure control (not for publication) */
+    int top_n;                 /* dimension staat: the N largest nationalities, the rest
+                                * "Übrige"; 0 means 10 */
+    bimo_quantile quantile;    /* BIMO_KIND_QUANTILE: the value column */
+    const char *const *params; /* "name=value" overriding the indicator's parameters */
+    size_t nparams;
+} bimo_compute_options;
+
+/* The state of a published number, with the symbols of German official statistics. */
+typedef enum {
+    BIMO_FLAG_NONE = 0,    /* a number */
+    BIMO_FLAG_ZERO,        /* "–" exactly zero (a rate: nothing to divide) */
+    BIMO_FLAG_SECRET,      /* "." suppressed (disclosure control) */
+    BIMO_FLAG_UNRELIABLE,  /* "/" denominator too small */
+    BIMO_FLAG_NODATA,      /* "…" no data for the period (never zero) */
+    BIMO_FLAG_PROVISIONAL, /* "p" provisional: the period is not complete in the data */
+    BIMO_FLAG_COUNT
+} bimo_flag;
+
+/* The symbol of a flag ("" for BIMO_FLAG_NONE) and its German legend text. */
+BIMO_API const char *bimo_flag_symbol(bimo_flag flag);
+BIMO_API const char *bimo_flag_legend(bimo_flag flag);
+
+/* One period of a result. */
+typedef struct bimo_result_period {
+    const char *period; /* machine form: 2025-12-31, 2025, 2025Q3, 2024/25 */
+    const char *label;  /* German: 31.12.2025, 2025, 3. Quartal 2025, Schuljahr 2024/25 */
+    int32_t stichtag;   /* reference date (yyyymmdd) */
+    int32_t von, bis;   /* first and last day (yyyymmdd) */
+    int has_data;       /* 0: no snapshot for the period; its rows are BIMO_FLAG_NODATA */
+    int provisional;    /* the period reaches beyond the data's reference date */
+    const char *quelle; /* the indicator's source line for this period */
+    const char *note;   /* why there are no data, else "" */
+} bimo_result_period;
+
+/* One dimension value of a row. */
+typedef struct bimo_result_cell {
+    const char *code;  /* machine code: AGS "03459024", "m", "475", "10-16"; "Insgesamt" */
+    const char *label; /* German label: "Melle, Stadt", "männlich", "Syrien"; "Insgesamt" */
+    int total;         /* 1 for the margin "Insgesamt" */
+} bimo_result_cell;
+
+enum {
+    BIMO_HAS_NUMERATOR = 1,   /* numerator is shown */
+    BIMO_HAS_DENOMINATOR = 2, /* denominator is shown (rate, share) */
+    BIMO_HAS_VALUE = 4        /* value (and for quantiles q1, median, q3) is shown */
+};
+
+/* One row of a tidy result: a period, one cell per dimension, the numbers and a flag.
+ * Numbers that are not shown (see has) are 0, so a suppressed number cannot leak. */
+typedef struct bimo_result_row {
+    size_t period;                 /* index of the period */
+    const bimo_result_cell *cells; /* bimo_result_dim_count() cells */
+    unsigned margin;               /* bit i set when cells[i] is "Insgesamt"; 0: finest level */
+    unsigned has;                  /* BIMO_HAS_* */
+    int64_t numerator;             /* count; rate/share: the numerator; quantile: observations */
+    int64_t denominator;           /* rate and share */
+    double value;                  /* the count, the rate (x factor) or the chosen quantile */
+    double q1, median, q3;         /* quantile indicators (type 7, exact) */
+    bimo_flag flag;
+} bimo_result_row;
+
+/* A computed table. Rows are ordered by period, then by dimension in the requested order,
+ * "Insgesamt" before the categories. */
+typedef struct bimo_result bimo_result;
+
+/* Computes indicator id for period (a date, year, quarter, school year or a range such as
+ * 2019..2025) broken down by dims[0 .. ndims-1] (none: the total only), with every margin:
+ * each subset of the dimensions replaced by "Insgesamt", and for gemeinde, kommune and
+ * region their subtotals. Unless opt->intern, disclosure control (thresholds from the
+ * district profile) suppresses small cells and their complements. opt may be NULL.
+ * BIMO_ERR_NOTFOUND for an unknown id, BIMO_ERR_ARG for a period or dimension the indicator
+ * does not allow, BIMO_ERR_PARSE/BIMO_ERR_PERM for broken or writing indicator SQL (with
+ * the indicator file's line and column). *out is owned by the caller (bimo_result_free). */
+BIMO_API bimo_status bimo_compute(bimo_engine *engine, const char *id, const char *period,
+                                  const char *const *dims, size_t ndims,
+                                  const bimo_compute_options *opt, bimo_result **out,
+                                  bimo_error *err);
+
+/* Frees a result; NULL is fine. */
+BIMO_API void bimo_result_free(bimo_result *res);
+
+/* The indicator (owned by the catalogue) and whether the result is unprotected. */
+BIMO_API const bimo_indicator *bimo_result_indicator(const bimo_result *res);
+BIMO_API int bimo_result_intern(const bimo_result *res);
+
+/* The district's name from the profile, e.g. "Landkreis Osnabrück". */
+BIMO_API const char *bimo_result_area(const bimo_result *res);
+
+/* The dimensions of the result (requested order; a share's share_of is added if missing). */
+BIMO_API size_t bimo_result_dim_count(const bimo_result *res);
+BIMO_API const char *bimo_result_dim(const bimo_result *res, size_t i);
+
+BIMO_API size_t bimo_result_period_count(const bimo_result *res);
+BIMO_API const bimo_result_period *bimo_result_period_at(const bimo_result *res, size_t i);
+
+BIMO_API size_t bimo_result_row_count(const bimo_result *res);
+BIMO_API const bimo_result_row *bimo_result_row_at(const bimo_result *res, size_t i);
+
+/* Output formats of results and of bimo_sql_query(). */
+typedef enum {
+    BIMO_FORMAT_TABLE = 0, /* for people: aligned, German numbers (1.234; 12,3 %), symbols */
+    BIMO_FORMAT_CSV,       /* for machines: UTF-8, "." decimals, ISO dates, RFC 4180 */
+    BIMO_FORMAT_JSON       /* the CSV's content plus labels and metadata */
+} bimo_format;
+
+/* Writes results[0 .. n-1] to out. CSV has one header
+ * "indicator,period,<dims...>,numerator,denominator,value,flag" (all results must have the
+ * same dimensions, else BIMO_ERR_ARG); a margin's code is "Insgesamt", a missing number
+ * empty. JSON is an array with one object per result: metadata, periods and rows. */
+BIMO_API bimo_status bimo_results_write(const bimo_result *const *results, size_t n,
+                                        bimo_format format, FILE *out, bimo_error *err);
+
+/* ---- Read-only SQL ---------------------------------------------------------------------- */
+
+/* Runs one SQL statement on its own read-only connection to the store and writes the rows
+ * to out. An authorizer allows only reading: writes, schema changes, ATTACH, transactions,
+ * extensions and PRAGMAs other than reading ones (table_info, index_list, user_version, ...)
+ * are refused with BIMO_ERR_PERM; a syntax error is BIMO_ERR_PARSE. The functions
+ * bimo_age, bimo_days, bimo_add_months and bimo_altersgruppe are available. */
+BIMO_API bimo_status bimo_sql_query(bimo_store *store, const char *sql, bimo_format format,
+                                    FILE *out, bimo_error *err);
+
 /* ---- Synthetic sample district ------------------------------------------------------- */
 
 /* How bimo_sample_write() encodes its files. */
