@@ -13,6 +13,7 @@
 #include "catalogue.h"
 #include "codes.h"
 #include "error.h"
+#include "sqlfuncs.h"
 #include "store.h"
 #include "values.h"
 
@@ -362,21 +363,6 @@ static bimo_status sql_fail(const bimo_indicator *ind, bimo_error *err, bimo_sta
     return bimo_fail_at(err, st, ind->path, line, col, fmt, what);
 }
 
-static int is_blank_sql(const char *s)
-{
-    while (*s) {
-        if (s[0] == '-' && s[1] == '-') {
-            while (*s && *s != '\n')
-                s++;
-        } else if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == ';') {
-            s++;
-        } else {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* The SQL dimension columns an indicator must return: gemeinde for any of the three levels. */
 static int sql_dims(const bimo_indicator *ind, bimo_dim_id *out)
 {
@@ -497,7 +483,7 @@ static bimo_status prepare(bimo_engine *e, const bimo_indicator *ind, bimo_prepa
                       sqlite3_errmsg(e->db));
     else if (!pp.stmt)
         st = sql_fail(ind, err, BIMO_ERR_PARSE, -1, "%s", "no SQL statement after the header");
-    else if (tail && !is_blank_sql(tail))
+    else if (tail && !bimo_sql_is_blank(tail))
         st = sql_fail(ind, err, BIMO_ERR_PARSE, (int)(tail - ind->sql), "%s",
                       "only one statement is allowed");
     if (st == BIMO_OK)

@@ -8,6 +8,7 @@
 
 #include "dims.h"
 #include "error.h"
+#include "sqlfuncs.h"
 #include "values.h"
 
 static bimo_status write_failed(FILE *out, bimo_error *err)
@@ -53,21 +54,6 @@ static void value_csv(const bimo_indicator *ind, double v, char *out, size_t siz
 
 /* ---- CSV ------------------------------------------------------------------------------------ */
 
-static void csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static int same_dims(const bimo_result *a, const bimo_result *b)
 {
     if (bimo_result_dim_count(a) != bimo_result_dim_count(b))
@@ -83,12 +69,12 @@ static void csv_rows(const bimo_result *r, FILE *out)
     const bimo_indicator *ind = bimo_result_indicator(r);
     for (size_t i = 0; i < bimo_result_row_count(r); i++) {
         const bimo_result_row *row = bimo_result_row_at(r, i);
-        csv_field(out, ind->id);
+        bimo_csv_write_field(out, ind->id);
         fputc(',', out);
-        csv_field(out, bimo_result_period_at(r, row->period)->period);
+        bimo_csv_write_field(out, bimo_result_period_at(r, row->period)->period);
         for (size_t d = 0; d < bimo_result_dim_count(r); d++) {
             fputc(',', out);
-            csv_field(out, row->cells[d].code);
+            bimo_csv_write_field(out, row->cells[d].code);
         }
         char v[64];
         value_csv(ind, row->value, v, sizeof v);

@@ -36,21 +36,6 @@ static char *value_text(sqlite3_stmt *q, int c)
     }
 }
 
-static void csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static int csv_row(sqlite3_stmt *q, FILE *out)
 {
     for (int c = 0; c < sqlite3_column_count(q); c++) {
@@ -61,7 +46,7 @@ static int csv_row(sqlite3_stmt *q, FILE *out)
         char *v = value_text(q, c);
         if (!v)
             return -1;
-        csv_field(out, v);
+        bimo_csv_write_field(out, v);
         free(v);
     }
     fputc('\n', out);
@@ -190,21 +175,6 @@ static void grid_print(const grid *g, sqlite3_stmt *q, FILE *out)
 
 /* ---- Running -------------------------------------------------------------------------------- */
 
-static int blank_tail(const char *s)
-{
-    while (*s) {
-        if (s[0] == '-' && s[1] == '-') {
-            while (*s && *s != '\n')
-                s++;
-        } else if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == ';') {
-            s++;
-        } else {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static bimo_status prepare(sqlite3 *db, const bimo_sql_guard *guard, const char *sql,
                            sqlite3_stmt **q, bimo_error *err)
 {
@@ -234,7 +204,7 @@ static bimo_status prepare(sqlite3 *db, const bimo_sql_guard *guard, const char 
     }
     if (!*q)
         return bimo_fail(err, BIMO_ERR_ARG, "no SQL statement given");
-    if (!blank_tail(tail))
+    if (!bimo_sql_is_blank(tail))
         return bimo_fail(err, BIMO_ERR_ARG,
                          "give one statement at a time (found more after "
                          "the first ';')");
@@ -258,7 +228,7 @@ static bimo_status run(sqlite3 *db, sqlite3_stmt *q, bimo_format format, FILE *o
     } else if (format == BIMO_FORMAT_CSV) {
         for (int c = 0; c < g.ncols; c++) {
             fputs(c ? "," : "", out);
-            csv_field(out, sqlite3_column_name(q, c));
+            bimo_csv_write_field(out, sqlite3_column_name(q, c));
         }
         fputc('\n', out);
     } else {

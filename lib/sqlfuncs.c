@@ -369,3 +369,33 @@ bimo_status bimo_sql_register_functions(sqlite3 *db, bimo_error *err)
                          sqlite3_errmsg(db));
     return BIMO_OK;
 }
+
+int bimo_sql_is_blank(const char *s)
+{
+    while (*s) {
+        if (s[0] == '-' && s[1] == '-') {
+            while (*s && *s != '\n')
+                s++;
+        } else if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == ';') {
+            s++;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void bimo_csv_write_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}

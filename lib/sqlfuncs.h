@@ -4,6 +4,7 @@
 #define BIMO_SQLFUNCS_H
 
 #include <sqlite3.h>
+#include <stdio.h>
 
 #include "bimo.h"
 
@@ -31,5 +32,12 @@ int bimo_sql_refused(sqlite3 *db, const bimo_sql_guard *guard, int rc, sqlite3_s
  * the code of the age group (indicators/codes/altersgruppen.csv). Dates are yyyymmdd
  * integers; NULL in, NULL out. */
 bimo_status bimo_sql_register_functions(sqlite3 *db, bimo_error *err);
+
+/* True when s holds nothing but spaces, semicolons and "--" comments: what may follow the
+ * one statement of an indicator file or of "bimo sql". */
+int bimo_sql_is_blank(const char *s);
+
+/* Writes s as one CSV field, quoted (RFC 4180) only when it holds a comma, quote or line end. */
+void bimo_csv_write_field(FILE *out, const char *s);
 
 #endif
