@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -70,7 +71,7 @@ typedef struct source {
     const unsigned char *mem;
     size_t mem_len, mem_pos;
     size_t chunk;
-    crypto_hash_sha256_state sha;
+    EVP_MD_CTX *sha;  /* OpenSSL: SHA-256 with the CPU's SHA extensions where present */
     char sha_hex[65]; /* written by the producer together with the last chunk */
     slot slots[RING_SLOTS];
     int nslots;      /* 1 when synchronous */
@@ -111,11 +112,12 @@ static void produce(source *s, slot *sl)
         sl->len = (size_t)n;
         sl->last = n == 0;
     }
-    crypto_hash_sha256_update(&s->sha, sl->data, sl->len);
+    EVP_DigestUpdate(s->sha, sl->data, sl->len);
     if (sl->last) {
-        unsigned char h[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256_final(&s->sha, h);
-        sodium_bin2hex(s->sha_hex, sizeof s->sha_hex, h, sizeof h);
+        unsigned char h[EVP_MAX_MD_SIZE];
+        unsigned int hlen = 0;
+        EVP_DigestFinal_ex(s->sha, h, &hlen);
+        sodium_bin2hex(s->sha_hex, sizeof s->sha_hex, h, hlen);
     }
 }
 
@@ -1024,7 +1026,13 @@ static bimo_status reader_new(const char *name, const bimo_csv_options *opt, bim
     r->src.fd = -1;
     r->cd = (iconv_t)-1;
     r->cr_at = r->lf_at = NONE;
-    crypto_hash_sha256_init(&r->src.sha);
+    r->src.sha = EVP_MD_CTX_new();
+    if (!r->src.sha || EVP_DigestInit_ex(r->src.sha, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(r->src.sha);
+        free(r->name);
+        free(r);
+        return bimo_fail(err, BIMO_ERR_NOMEM, "cannot start SHA-256");
+    }
     *out = r;
     bimo_status st = apply_options(r, opt ? opt : &defaults, err);
     if (st != BIMO_OK)
@@ -1114,6 +1122,7 @@ void bimo_csv_close(bimo_csv_reader *r)
     if (!r)
         return;
     source_end(&r->src);
+    EVP_MD_CTX_free(r->src.sha);
     csv_free(&r->p);
     if (r->cd != (iconv_t)-1)
         iconv_close(r->cd);

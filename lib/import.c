@@ -129,6 +129,8 @@ typedef struct importer {
     int nlayers;
     dup_candidate *cands;
     FILE *keys; /* key_line of every loaded row */
+    key_line keybuf[4096];
+    int nkeybuf;
     size_t ncands, cap_cands;
 
     char *mask; /* the raw text of a rejected row with its identifier masked */
@@ -703,23 +705,42 @@ static int same_key(importer *im, sqlite3_stmt *q, int64_t rowid, const dup_cand
     return same;
 }
 
-/* Finds the first line of every candidate key in the spilled keys of all loaded rows. */
+/* Finds the first line of every candidate key in the spilled keys of all loaded rows. The
+ * candidate keys go into an open-addressing table: almost every spilled key misses it at the
+ * first probe. */
 static bimo_status first_lines(importer *im, const uint64_t *keys, size_t nkeys, int64_t *first)
 {
-    for (size_t i = 0; i < nkeys; i++)
+    size_t nslots = 64;
+    while (nslots < nkeys * 2)
+        nslots <<= 1;
+    size_t *slot = calloc(nslots, sizeof *slot); /* index + 1 into keys; 0 is empty */
+    if (!slot)
+        return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < nkeys; i++) {
         first[i] = INT64_MAX;
+        size_t h = (size_t)(keys[i] >> 17) & (nslots - 1);
+        while (slot[h])
+            h = (h + 1) & (nslots - 1);
+        slot[h] = i + 1;
+    }
+    bimo_status st = BIMO_OK;
     if (fflush(im->keys) != 0 || fseek(im->keys, 0, SEEK_SET) != 0)
-        return bimo_fail(im->err, BIMO_ERR_IO, "cannot read back the row keys");
+        st = bimo_fail(im->err, BIMO_ERR_IO, "cannot read back the row keys");
     key_line buf[4096];
     size_t n;
-    while ((n = fread(buf, sizeof buf[0], sizeof buf / sizeof buf[0], im->keys)) > 0)
-        for (size_t i = 0; i < n; i++) {
-            const uint64_t *k = bsearch(&buf[i].key, keys, nkeys, sizeof *keys, compare_u64);
-            if (k && buf[i].line < first[k - keys])
-                first[k - keys] = buf[i].line;
-        }
-    return ferror(im->keys) ? bimo_fail(im->err, BIMO_ERR_IO, "cannot read back the row keys")
-                            : BIMO_OK;
+    while (st == BIMO_OK && (n = fread(buf, sizeof buf[0], sizeof buf / sizeof buf[0], im->keys)))
+        for (size_t i = 0; i < n; i++)
+            for (size_t h = (size_t)(buf[i].key >> 17) & (nslots - 1); slot[h];
+                 h = (h + 1) & (nslots - 1))
+                if (keys[slot[h] - 1] == buf[i].key) {
+                    if (buf[i].line < first[slot[h] - 1])
+                        first[slot[h] - 1] = buf[i].line;
+                    break;
+                }
+    if (st == BIMO_OK && ferror(im->keys))
+        st = bimo_fail(im->err, BIMO_ERR_IO, "cannot read back the row keys");
+    free(slot);
+    return st;
 }
 
 static bimo_status prepare_dup_statements(importer *im, sqlite3_stmt **seek, sqlite3_stmt **get,
@@ -1026,25 +1047,28 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 33);
 }
 
-static uint64_t fast_hash(const char *p, size_t len, uint64_t seed)
+/* Two 64-bit hashes of p in one pass, for the duplicate filter (not for pseudonyms: it has
+ * no key). */
+static void fast_hash2(const char *p, size_t len, uint64_t seed, uint64_t out[2])
 {
-    uint64_t h = mix64(seed ^ len);
+    uint64_t a = mix64(seed ^ len), b = mix64(~seed ^ len);
     for (; len >= 8; p += 8, len -= 8) {
         uint64_t k;
         memcpy(&k, p, 8);
-        h = mix64(h ^ k) * 0x9E3779B97F4A7C15ULL;
+        a = mix64(a ^ k) * 0x9E3779B97F4A7C15ULL;
+        b = mix64(b + k) * 0xC2B2AE3D27D4EB4FULL;
     }
     uint64_t tail = 0;
     memcpy(&tail, p, len);
-    return mix64(h ^ tail);
+    out[0] = mix64(a ^ tail);
+    out[1] = mix64(b + tail) | 1;
 }
 
 /* The filter key of a row: its identifier, snapshot and second key column. */
 static void dup_key(const staged_row *row, int64_t second, uint64_t out[2])
 {
     uint64_t extra = (uint64_t)(row->snapshot + 1) * 0x9E3779B97F4A7C15ULL ^ (uint64_t)second;
-    out[0] = fast_hash(row->id, row->id_len, extra);
-    out[1] = fast_hash(row->id, row->id_len, ~extra) | 1;
+    fast_hash2(row->id, row->id_len, extra, out);
 }
 
 static int mask_reserve(importer *im, size_t need)
@@ -1135,6 +1159,16 @@ static void reject_record(importer *im, const bimo_csv_record *rec, long column,
     reject(im, rec->line, column, reason, raw ? raw : "", raw ? len : 0);
 }
 
+static bimo_status flush_keys(importer *im)
+{
+    size_t n = (size_t)im->nkeybuf;
+    im->nkeybuf = 0;
+    if (n && fwrite(im->keybuf, sizeof im->keybuf[0], n, im->keys) != n)
+        return bimo_fail(im->err, BIMO_ERR_IO, "cannot write a temporary file: %s",
+                         strerror(errno));
+    return BIMO_OK;
+}
+
 static bimo_status read_rows(importer *im, bimo_csv_reader *r)
 {
     const bimo_csv_record *rec;
@@ -1160,10 +1194,10 @@ static bimo_status read_rows(importer *im, bimo_csv_reader *r)
         dup_key(row, second, k);
         if (bloom_test_and_add(im, k) && add_candidate(im, row, k[0], second, rec) != 0)
             return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
-        key_line kl = {k[0], rec->line};
-        if (fwrite(&kl, sizeof kl, 1, im->keys) != 1)
-            return bimo_fail(im->err, BIMO_ERR_IO, "cannot write a temporary file: %s",
-                             strerror(errno));
+        im->keybuf[im->nkeybuf++] = (key_line){k[0], rec->line};
+        if (im->nkeybuf == (int)(sizeof im->keybuf / sizeof im->keybuf[0]) &&
+            flush_keys(im) != BIMO_OK)
+            return BIMO_ERR_IO;
         im->rows_repaired += repaired;
         if (++b->count == BATCH_ROWS) {
             bimo_pipe_push(&im->to_hash, b);
@@ -1183,7 +1217,8 @@ static bimo_status read_rows(importer *im, bimo_csv_reader *r)
         bimo_pipe_push(&im->to_hash, b);
     else
         bimo_pipe_push(&im->free_batches, b);
-    return st;
+    bimo_status fl = flush_keys(im);
+    return st == BIMO_OK ? fl : st;
 }
 
 /* ---- Orchestration --------------------------------------------------------------------- */
