@@ -46,12 +46,20 @@ typedef struct {
     unsigned char person[PSEUDONYM_BYTES]; /* filled by the hash thread */
     char id[64];                           /* the raw identifier until it is hashed, then wiped */
     uint8_t id_len;
-    char text[24]; /* the one text column (school number) */
+    char text[24];    /* the one text column (school number) */
+    int64_t second;   /* the second key column's value (e.g. berechtigung_datum), 0 if none */
+    uint32_t raw_off; /* the row's text in the batch, for a duplicate's reject */
+    uint32_t raw_len;
 } staged_row;
+
+#define BATCH_RAW (1 << 20)  /* bytes of row text a batch holds */
+#define RAW_KEPT  (64 << 10) /* a longer row keeps only its start for a duplicate's reject */
 
 typedef struct {
     staged_row rows[BATCH_ROWS];
     int count;
+    size_t raw_used;
+    char raw[BATCH_RAW];
 } batch;
 
 #define BATCHES 6 /* in flight between the three threads; fewer than a pipe's slots */
@@ -153,7 +161,9 @@ typedef struct importer {
 
     /* threads: reader -> to_hash -> hasher -> to_store -> store -> free_batches -> reader */
     bimo_pipe to_hash, to_store, free_batches;
-    int failed; /* set by the store thread (atomic) */
+    int failed;              /* set by the store thread (atomic) */
+    bimo_status hash_status; /* the hash thread's own failure (memory, temporary file) */
+    bimo_error hash_err;
     sqlite3_stmt *insert, *insert_many;
     bimo_status store_status;
     bimo_error store_err;
@@ -631,10 +641,10 @@ static int bloom_test_and_add(importer *im, const uint64_t key[2])
     return 0;
 }
 
-static const char *masked_raw(importer *im, const bimo_csv_record *rec, size_t *len);
+static size_t mask_field(importer *im, const char *raw, size_t len, int field, char *out);
 
-static int add_candidate(importer *im, const staged_row *row, uint64_t key, int64_t second,
-                         const bimo_csv_record *rec)
+/* Notes a row that may repeat an earlier key; runs on the hash thread, in row order. */
+static int add_candidate(importer *im, const staged_row *row, uint64_t key, const char *raw)
 {
     if (im->ncands == im->cap_cands) {
         size_t cap = im->cap_cands ? im->cap_cands * 2 : 256;
@@ -645,17 +655,16 @@ static int add_candidate(importer *im, const staged_row *row, uint64_t key, int6
         im->cap_cands = cap;
     }
     dup_candidate *c = &im->cands[im->ncands];
-    crypto_generichash(c->person, PSEUDONYM_BYTES, (const unsigned char *)row->id, row->id_len,
-                       bimo_store_key(im->store), BIMO_KEY_BYTES);
+    memcpy(c->person, row->person, PSEUDONYM_BYTES);
     c->key = key;
-    c->second = second;
+    c->second = row->second;
     c->snapshot = row->snapshot;
     c->line = row->line;
-    size_t len = 0;
-    const char *raw = masked_raw(im, rec, &len);
-    c->raw = raw ? strndup(raw, len) : NULL;
+    c->raw = malloc((size_t)row->raw_len + 32);
     if (!c->raw)
         return -1;
+    size_t n = mask_field(im, raw, row->raw_len, im->cols[im->person_col].field, c->raw);
+    c->raw[n] = '\0';
     im->ncands++;
     return 0;
 }
@@ -946,22 +955,44 @@ static void *store_thread(void *arg)
     return NULL;
 }
 
-/* Replaces every row's identifier by its keyed hash (BLAKE2b, 16 bytes) and wipes it. The
- * hash is the costliest step per row, so it has a thread of its own. */
+static void dup_key(const staged_row *row, uint64_t out[2]);
+static bimo_status flush_keys(importer *im);
+
+/* Replaces every row's identifier by its keyed hash (BLAKE2b, 16 bytes) and wipes it and
+ * the row's text, after the duplicate filter has seen it. The hash is the costliest step per
+ * row, so it has a thread of its own; the filter runs here too, in row order, to keep the
+ * reader thread (the pipeline's longest stage) short. */
+static void hash_batch(importer *im, batch *b)
+{
+    const unsigned char *key = bimo_store_key(im->store);
+    for (int i = 0; i < b->count; i++) {
+        staged_row *row = &b->rows[i];
+        crypto_generichash(row->person, PSEUDONYM_BYTES, (const unsigned char *)row->id,
+                           row->id_len, key, BIMO_KEY_BYTES);
+        if (im->hash_status == BIMO_OK) {
+            uint64_t k[2];
+            dup_key(row, k);
+            if (bloom_test_and_add(im, k) && add_candidate(im, row, k[0], b->raw + row->raw_off))
+                im->hash_status = bimo_fail(&im->hash_err, BIMO_ERR_NOMEM, "out of memory");
+            im->keybuf[im->nkeybuf++] = (key_line){k[0], row->line};
+            if (im->nkeybuf == (int)(sizeof im->keybuf / sizeof im->keybuf[0]))
+                im->hash_status = flush_keys(im);
+        }
+        sodium_memzero(row->id, sizeof row->id);
+    }
+    sodium_memzero(b->raw, b->raw_used);
+}
+
 static void *hash_thread(void *arg)
 {
     importer *im = arg;
-    const unsigned char *key = bimo_store_key(im->store);
     batch *b;
     while ((b = bimo_pipe_pop(&im->to_hash))) {
-        for (int i = 0; i < b->count; i++) {
-            staged_row *row = &b->rows[i];
-            crypto_generichash(row->person, PSEUDONYM_BYTES, (const unsigned char *)row->id,
-                               row->id_len, key, BIMO_KEY_BYTES);
-            sodium_memzero(row->id, sizeof row->id);
-        }
+        hash_batch(im, b);
         bimo_pipe_push(&im->to_store, b);
     }
+    if (im->hash_status == BIMO_OK)
+        im->hash_status = flush_keys(im);
     bimo_pipe_close(&im->to_store);
     return NULL;
 }
@@ -1065,9 +1096,9 @@ static void fast_hash2(const char *p, size_t len, uint64_t seed, uint64_t out[2]
 }
 
 /* The filter key of a row: its identifier, snapshot and second key column. */
-static void dup_key(const staged_row *row, int64_t second, uint64_t out[2])
+static void dup_key(const staged_row *row, uint64_t out[2])
 {
-    uint64_t extra = (uint64_t)(row->snapshot + 1) * 0x9E3779B97F4A7C15ULL ^ (uint64_t)second;
+    uint64_t extra = (uint64_t)(row->snapshot + 1) * 0x9E3779B97F4A7C15ULL ^ (uint64_t)row->second;
     fast_hash2(row->id, row->id_len, extra, out);
 }
 
@@ -1093,9 +1124,39 @@ static void mask_token(const importer *im, const char *id, size_t len, char out[
     sodium_bin2hex(out + 1, 17, h, 8);
 }
 
+/* Copies raw to out with field number `field` (0-based; delimiters inside quotes do not
+ * count) replaced by its token. out needs len + 32 bytes; returns the length written. */
+static size_t mask_field(importer *im, const char *raw, size_t len, int field, char *out)
+{
+    size_t n = 0, start = 0;
+    int f = 0, quoted = 0;
+    for (size_t i = 0; i <= len; i++) {
+        int end = i == len || (!quoted && raw[i] == (char)im->delimiter);
+        if (i < len && raw[i] == '"')
+            quoted = !quoted;
+        if (!end)
+            continue;
+        if (f == field && i > start) {
+            char token[18];
+            mask_token(im, raw + start, i - start, token);
+            memcpy(out + n, token, 17);
+            n += 17;
+        } else {
+            memcpy(out + n, raw + start, i - start);
+            n += i - start;
+        }
+        if (i < len)
+            out[n++] = raw[i];
+        start = i + 1;
+        f++;
+    }
+    return n;
+}
+
 /* The raw text of a rejected row with the identifier replaced by its token, so rejects keep
  * the row for correction but never the raw identifier (DESIGN §4). Parsed rows are written
- * back field by field; rows the reader could not parse are split at the delimiter. */
+ * back field by field; rows the reader could not parse are split at the delimiter outside
+ * quotes. */
 static const char *masked_raw(importer *im, const bimo_csv_record *rec, size_t *len)
 {
     int pf = im->cols[im->person_col].field;
@@ -1129,23 +1190,7 @@ static const char *masked_raw(importer *im, const bimo_csv_record *rec, size_t *
                 im->mask[n++] = '"';
         }
     } else {
-        const char *p = rec->raw, *end = rec->raw + rec->raw_len;
-        for (int f = 0; p <= end; f++) {
-            const char *d = memchr(p, im->delimiter, (size_t)(end - p));
-            const char *fe = d ? d : end;
-            if (f == pf && fe > p) {
-                mask_token(im, p, (size_t)(fe - p), token);
-                memcpy(im->mask + n, token, 17);
-                n += 17;
-            } else {
-                memcpy(im->mask + n, p, (size_t)(fe - p));
-                n += (size_t)(fe - p);
-            }
-            if (!d)
-                break;
-            im->mask[n++] = (char)im->delimiter;
-            p = d + 1;
-        }
+        n = mask_field(im, rec->raw, rec->raw_len, pf, im->mask);
     }
     im->mask[n] = '\0';
     *len = n;
@@ -1164,9 +1209,22 @@ static bimo_status flush_keys(importer *im)
     size_t n = (size_t)im->nkeybuf;
     im->nkeybuf = 0;
     if (n && fwrite(im->keybuf, sizeof im->keybuf[0], n, im->keys) != n)
-        return bimo_fail(im->err, BIMO_ERR_IO, "cannot write a temporary file: %s",
+        return bimo_fail(&im->hash_err, BIMO_ERR_IO, "cannot write a temporary file: %s",
                          strerror(errno));
     return BIMO_OK;
+}
+
+/* Passes a filled batch down the pipeline and takes an empty one; NULL if the store thread
+ * failed. */
+static batch *hand_over(importer *im, batch *b)
+{
+    bimo_pipe_push(&im->to_hash, b);
+    if (__atomic_load_n(&im->failed, __ATOMIC_ACQUIRE))
+        return NULL;
+    b = bimo_pipe_pop(&im->free_batches);
+    b->count = 0;
+    b->raw_used = 0;
+    return b;
 }
 
 static bimo_status read_rows(importer *im, bimo_csv_reader *r)
@@ -1176,11 +1234,17 @@ static bimo_status read_rows(importer *im, bimo_csv_reader *r)
     int64_t next_progress = 65536;
     batch *b = bimo_pipe_pop(&im->free_batches);
     b->count = 0;
+    b->raw_used = 0;
     while ((st = bimo_csv_next(r, &rec, im->err)) == BIMO_OK && rec) {
         im->rows_read++;
         if (rec->reject_reason) {
             reject_record(im, rec, rec->reject_column, rec->reject_reason);
             continue;
+        }
+        size_t keep = rec->raw_len < RAW_KEPT ? rec->raw_len : RAW_KEPT;
+        if (b->raw_used + keep > BATCH_RAW) { /* no room for the row's text: hand over */
+            if ((b = hand_over(im, b)) == NULL)
+                return BIMO_ERR_ABORTED;
         }
         staged_row *row = &b->rows[b->count];
         row_error e = {{0}, 0};
@@ -1190,22 +1254,14 @@ static bimo_status read_rows(importer *im, bimo_csv_reader *r)
             reject_record(im, rec, e.column, e.reason);
             continue;
         }
-        uint64_t k[2];
-        dup_key(row, second, k);
-        if (bloom_test_and_add(im, k) && add_candidate(im, row, k[0], second, rec) != 0)
-            return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
-        im->keybuf[im->nkeybuf++] = (key_line){k[0], rec->line};
-        if (im->nkeybuf == (int)(sizeof im->keybuf / sizeof im->keybuf[0]) &&
-            flush_keys(im) != BIMO_OK)
-            return BIMO_ERR_IO;
+        row->second = second;
+        row->raw_off = (uint32_t)b->raw_used;
+        row->raw_len = (uint32_t)keep;
+        memcpy(b->raw + b->raw_used, rec->raw, keep);
+        b->raw_used += keep;
         im->rows_repaired += repaired;
-        if (++b->count == BATCH_ROWS) {
-            bimo_pipe_push(&im->to_hash, b);
-            if (__atomic_load_n(&im->failed, __ATOMIC_ACQUIRE))
-                return BIMO_ERR_ABORTED; /* the store thread failed; its error wins */
-            b = bimo_pipe_pop(&im->free_batches);
-            b->count = 0;
-        }
+        if (++b->count == BATCH_ROWS && (b = hand_over(im, b)) == NULL)
+            return BIMO_ERR_ABORTED; /* the store thread failed; its error wins */
         if (im->opt->progress && im->rows_read >= next_progress) {
             bimo_import_progress p = {im->rows_read, bimo_csv_bytes_read(r),
                                       bimo_csv_total_bytes(r)};
@@ -1217,8 +1273,7 @@ static bimo_status read_rows(importer *im, bimo_csv_reader *r)
         bimo_pipe_push(&im->to_hash, b);
     else
         bimo_pipe_push(&im->free_batches, b);
-    bimo_status fl = flush_keys(im);
-    return st == BIMO_OK ? fl : st;
+    return st;
 }
 
 /* ---- Orchestration --------------------------------------------------------------------- */
@@ -1413,9 +1468,17 @@ static bimo_status load(importer *im, bimo_csv_reader *r)
     bimo_pipe_destroy(&im->to_store);
     bimo_pipe_destroy(&im->free_batches);
     for (int i = 0; i < BATCHES; i++) /* no identifier outlives the import */
+    {
         for (int j = 0; j < batches[i].count; j++)
             sodium_memzero(batches[i].rows[j].id, sizeof batches[i].rows[j].id);
+        sodium_memzero(batches[i].raw, batches[i].raw_used);
+    }
     free(batches);
+    if (im->hash_status != BIMO_OK && im->store_status == BIMO_OK) {
+        if (im->err)
+            *im->err = im->hash_err;
+        return im->hash_status;
+    }
     if (im->store_status != BIMO_OK) {
         if (im->err)
             *im->err = im->store_err;
