@@ -120,8 +120,8 @@ expect_eq "$(db "SELECT count(*) FROM melderegister")" "6" "dry run loads nothin
 
 # Three rows of one person: the first stays, both repeats name it.
 printf 'stichtag;person_id;geburtsdatum;geschlecht;staatsangehoerigkeit;ags\n' > triple.csv
-for i in 1 2 3; do printf '31.12.2023;T1;0%d.01.1990;m;000;03459024\n' "$i" >> triple.csv; done
-printf '31.12.2023;T2;01.01.1990;w;000;03459024\n' >> triple.csv
+for i in 1 2 3; do printf '31.12.2023;TRIPLE1;0%d.01.1990;m;000;03459024\n' "$i" >> triple.csv; done
+printf '31.12.2023;TRIPLE2;01.01.1990;w;000;03459024\n' >> triple.csv
 expect_exit 0 "$BIMO" --db s.db import melderegister triple.csv --max-rejects 100%
 expect_contains "$OUT" "4 rows read, 2 loaded, 2 rejected" "triple summary"
 T=$("$BIMO" --db s.db rejects "$(db "SELECT max(id) FROM import_run")")
@@ -129,10 +129,16 @@ expect_contains "$T" '3,2,"duplicate person_id: already in line 2"' "second copy
 expect_contains "$T" '4,2,"duplicate person_id: already in line 2"' "third copy"
 expect_eq "$(db "SELECT group_concat(geburtsdatum) FROM melderegister m JOIN snapshot s ON s.id = m.snapshot_id WHERE s.stichtag = 20231231")" "19900101,19900101" "first copy kept"
 
+# A row the reader cannot parse, with a quoted delimiter before the identifier: the mask
+# still finds the identifier's field.
+printf 'stichtag;hinweis;person_id;geburtsdatum;geschlecht;staatsangehoerigkeit;ags\n31.12.2022;"a;b";X99;01.01.1990;m;0"0;03459024\n' > quoted.csv
+expect_exit 65 "$BIMO" --db s.db import melderegister quoted.csv
+expect_contains "$("$BIMO" --db s.db rejects "$(db "SELECT max(id) FROM import_run")")" '31.12.2022;""a;b"";#' "masked after a quoted delimiter"
+
 # No raw identifier is anywhere in the store files, not even in the rejects: there the
 # identifier is masked by a token.
 db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
-for id in P001 P002 P003 P004 P005 P009 B01 B02 B06 B12 B14; do
+for id in P001 P002 P003 P004 P005 P009 B01 B02 B06 B12 B14 X99 TRIPLE1 TRIPLE2; do
     if grep -a -q "$id" s.db s.db-wal 2>/dev/null; then fail "identifier $id found in the store"; else pass; fi
 done
 expect_contains "$REJ" '31.12.2025;#' "masked identifier in a reject"
