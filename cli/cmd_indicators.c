@@ -136,10 +136,13 @@ static int run_show(const char *dir, int argc, char **argv)
 
 /* ---- compute -------------------------------------------------------------------------------- */
 
+#define MAX_TABLES 16
+
 typedef struct {
     const char *period, *output, *dir;
-    const char *dims[16];
-    size_t ndims;
+    const char *dims[MAX_TABLES][16]; /* one breakdown per --by */
+    size_t ndims[MAX_TABLES];
+    size_t ntables;
     const char *params[32];
     size_t nparams;
     bimo_format format;
@@ -149,22 +152,25 @@ typedef struct {
     size_t nby;
 } compute_args;
 
+/* Each --by is one table; its dimensions come from one computation per indicator and
+ * period, so further breakdowns cost no query. */
 static int add_dims(compute_args *a, const char *list)
 {
-    if (a->nby == 16)
+    if (a->nby == MAX_TABLES)
         return -1;
     char *copy = strdup(list);
     if (!copy)
         return -1;
     a->by_copy[a->nby++] = copy;
+    size_t t = a->ntables++;
     for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
         while (*tok == ' ')
             tok++;
         if (!*tok)
             continue;
-        if (a->ndims == 16)
+        if (a->ndims[t] == 16)
             return -1;
-        a->dims[a->ndims++] = tok;
+        a->dims[t][a->ndims[t]++] = tok;
     }
     return 0;
 }
@@ -205,7 +211,7 @@ static int parse_compute(int argc, char **argv, compute_args *a)
         case 'p': a->period = optarg; break;
         case 'b':
             if (add_dims(a, optarg) != 0)
-                return cli_usage_error(CMD, "too many dimensions in --by");
+                return cli_usage_error(CMD, "too many dimensions or --by tables");
             break;
         case 'f':
             if (parse_format(optarg, &a->format) != 0)
@@ -311,15 +317,17 @@ static int compute_all(const cli_context *ctx, compute_args *a, char **ids, int 
     bimo_error err;
     bimo_error_clear(&err);
     bimo_engine *engine = NULL;
-    bimo_result **results = calloc((size_t)nids, sizeof *results);
+    size_t ntables = a->ntables ? a->ntables : 1, n = (size_t)nids * ntables;
+    bimo_result **results = calloc(n, sizeof *results);
     if (!results || bimo_engine_new(store, cat, &engine, &err) != BIMO_OK)
         rc = results ? cli_report(&err) : EX_OSERR;
-    for (int i = 0; i < nids && !rc; i++) {
+    for (size_t k = 0; k < n && !rc; k++) {
+        size_t i = k / ntables, t = k % ntables;
         const bimo_indicator *ind = bimo_catalogue_find(cat, ids[i]);
         const char *params[32];
         params_for(a, ind, params, &a->opt.nparams);
         a->opt.params = params;
-        if (bimo_compute(engine, ids[i], a->period, a->dims, a->ndims, &a->opt, &results[i],
+        if (bimo_compute(engine, ids[i], a->period, a->dims[t], a->ndims[t], &a->opt, &results[k],
                          &err) != BIMO_OK)
             rc = cli_report(&err);
         a->opt.params = NULL;
@@ -329,10 +337,10 @@ static int compute_all(const cli_context *ctx, compute_args *a, char **ids, int 
             fputs("bimo indicators: INTERN – not for publication: no disclosure control was "
                   "applied\n",
                   stderr);
-        rc = write_results(a, results, (size_t)nids);
+        rc = write_results(a, results, n);
     }
-    for (int i = 0; results && i < nids; i++)
-        bimo_result_free(results[i]);
+    for (size_t k = 0; results && k < n; k++)
+        bimo_result_free(results[k]);
     free(results);
     bimo_engine_free(engine);
     bimo_store_close(store);
@@ -424,7 +432,8 @@ const cli_command cli_cmd_indicators = {
     "                  year (2024/25), or a range for a time series (2019..2025,\n"
     "                  2023Q1..2025Q4, 2019/20..2024/25). A period without data is shown as\n"
     "                  \"…\" (no data), never as 0.\n"
-    "  --by DIM,...    dimensions: gemeinde, kommune, region, geschlecht, altersgruppe,\n"
+    "  --by DIM,...    dimensions (repeat --by for several tables from one computation):\n"
+    "                  gemeinde, kommune, region, geschlecht, altersgruppe,\n"
     "                  deutsch, staat, schutzstatus, kursart, schulform, abschluss (those the\n"
     "                  indicator allows). Every margin (\"Insgesamt\") is included; kommune and\n"
     "                  region are the subtotals of the municipalities.\n"

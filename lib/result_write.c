@@ -96,9 +96,10 @@ static bimo_status write_csv(const bimo_result *const *results, size_t n, FILE *
     for (size_t i = 1; i < n; i++)
         if (!same_dims(results[0], results[i]))
             return bimo_fail(err, BIMO_ERR_ARG,
-                             "CSV needs the same dimensions for all indicators (%s and %s differ)",
-                             bimo_result_indicator(results[0])->id,
-                             bimo_result_indicator(results[i])->id);
+                             "CSV needs the same dimensions in every table (%s differs from %s); "
+                             "use one --by per run for CSV, or --format json",
+                             bimo_result_indicator(results[i])->id,
+                             bimo_result_indicator(results[0])->id);
     fputs("indicator,period", out);
     for (size_t d = 0; n && d < bimo_result_dim_count(results[0]); d++)
         fprintf(out, ",%s", bimo_result_dim(results[0], d));

@@ -230,6 +230,14 @@ expect_exit 64 bimo indicators compute BEV-2 --period 2025 --param x=1 --intern
 # ---- Wrong requests ------------------------------------------------------------------------------
 expect_exit 64 bimo indicators compute BEV-2 --period 2025 --by staat
 expect_contains "$ERR" "BEV-2 cannot be broken down by staat; it allows gemeinde, geschlecht, altersgruppe" "dimension not allowed"
+# Several --by: one table each, all from one computation.
+expect_exit 0 bimo indicators compute BEV-1 --period 2025 --by geschlecht --by altersgruppe --intern
+expect_contains "$OUT" "Geschlecht" "first --by table"
+expect_contains "$OUT" "Altersgruppe" "second --by table"
+expect_eq "$(printf '%s\n' "$OUT" | grep -c '^Insgesamt')" "2" "a total row in each table"
+expect_exit 64 bimo indicators compute BEV-1 --period 2025 --by geschlecht --by altersgruppe --intern --format csv
+expect_contains "$ERR" "CSV needs the same dimensions in every table" "csv with two breakdowns"
+
 expect_exit 64 bimo indicators compute BEV-1 --period 2025Q5
 expect_contains "$ERR" "\"2025Q5\" is not a period" "bad period"
 expect_exit 64 bimo indicators compute SCH-2 --period 2025
