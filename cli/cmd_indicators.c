@@ -433,10 +433,10 @@ const cli_command cli_cmd_indicators = {
     "                  2023Q1..2025Q4, 2019/20..2024/25). A period without data is shown as\n"
     "                  \"…\" (no data), never as 0.\n"
     "  --by DIM,...    dimensions (repeat --by for several tables from one computation):\n"
-    "                  gemeinde, kommune, region, geschlecht, altersgruppe,\n"
-    "                  deutsch, staat, schutzstatus, kursart, schulform, abschluss (those the\n"
-    "                  indicator allows). Every margin (\"Insgesamt\") is included; kommune and\n"
-    "                  region are the subtotals of the municipalities.\n"
+    "                  those the indicator allows (\"list\" shows them; the known ones are\n"
+    "                  described in <data>/indicators/README.md). Every margin (\"Insgesamt\")\n"
+    "                  is included; kommune and region are the subtotals of the\n"
+    "                  municipalities.\n"
     "  --format F      table (default; German numbers and symbols), csv (header\n"
     "                  indicator,period,<dims>,numerator,denominator,value,flag; \".\" decimals)\n"
     "                  or json (the same plus labels and metadata)\n"
@@ -450,6 +450,7 @@ const cli_command cli_cmd_indicators = {
     "Without --intern the output is protected (DESIGN §7): counts 0 < n < sperrgrenze and\n"
     "their complements are \".\", rates with a denominator below mindestnenner \"/\"\n"
     "(thresholds from the district profile profil.json). Flags: \"–\" zero, \".\" secret,\n"
-    "\"/\" not reliable, \"…\" no data, \"p\" provisional.\n",
+    "\"/\" not reliable, \"x\" not meaningful (a rate over a denominator of 0), \"…\" no\n"
+    "data, \"p\" provisional.\n",
     run_indicators,
 };

@@ -19,6 +19,17 @@ static int run_init(const cli_context *ctx, int argc, char **argv)
     int rc = cli_open_store(ctx, 1, 0, &store);
     if (rc)
         return rc;
+    /* The code tables belong to a new store; without them it is not made at all. */
+    bimo_error err;
+    bimo_error_clear(&err);
+    if (bimo_store_sync_codes(store, &err) != BIMO_OK) {
+        char key[4096];
+        bimo_store_close(store);
+        snprintf(key, sizeof key, "%s.key", ctx->db_path);
+        unlink(ctx->db_path);
+        unlink(key);
+        return cli_report(&err);
+    }
     printf("created store %s (schema version %d) and pseudonym key %s.key\n", ctx->db_path,
            bimo_store_schema_version(store), ctx->db_path);
     bimo_store_close(store);
@@ -33,7 +44,9 @@ const cli_command cli_cmd_init = {
     "FILE.key beside it (32 random bytes, mode 0600). Person identifiers are replaced at\n"
     "import by a keyed hash with this key: keep it with the store, never publish it, and\n"
     "back it up together with the store (without it new imports cannot be linked to the\n"
-    "persons already stored). Refuses to touch an existing store.\n",
+    "persons already stored). The code lists of <data>/indicators/codes/ and the district's\n"
+    "municipalities are copied into the store's code tables. Refuses to touch an existing\n"
+    "store; when the code lists cannot be read, no store is left behind.\n",
     run_init,
 };
 

@@ -17,14 +17,15 @@
 -- chart: stacked-bar
 -- order: 210
 
-SELECT a.ags AS gemeinde,
+-- Read from the per-snapshot counts (aufenthalt_summary), not the person rows.
+SELECT s.ags AS gemeinde,
        r.gruppe AS schutzstatus,
        g.code AS geschlecht,
-       bimo_altersgruppe(a.geburtsdatum, :stichtag) AS altersgruppe,
-       a.staatsangehoerigkeit AS staat
-FROM aufenthalt AS a
-JOIN code_rechtsgrundlage AS r ON r.id = a.rechtsgrundlage
-JOIN code_geschlecht AS g ON g.id = a.geschlecht
-WHERE a.rowid BETWEEN :first_row AND :last_row
-  AND a.snapshot_id = :snapshot
+       bimo_altersgruppe_of(s.alter_jahre) AS altersgruppe,
+       s.staatsangehoerigkeit AS staat,
+       s.n AS numerator
+FROM aufenthalt_summary AS s
+JOIN code_rechtsgrundlage AS r ON r.id = s.rechtsgrundlage
+JOIN code_geschlecht AS g ON g.id = s.geschlecht
+WHERE s.snapshot_id = :snapshot
   AND r.gruppe <> 'kein Schutzstatus'

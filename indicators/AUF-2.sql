@@ -21,13 +21,14 @@
 -- chart: stacked-bar-100
 -- order: 220
 
+-- Read from the per-snapshot counts (aufenthalt_summary), not the person rows.
 SELECT r.gruppe AS schutzstatus,
-       a.ags AS gemeinde,
+       s.ags AS gemeinde,
        g.code AS geschlecht,
-       bimo_altersgruppe(a.geburtsdatum, :stichtag) AS altersgruppe,
-       a.staatsangehoerigkeit AS staat
-FROM aufenthalt AS a
-JOIN code_rechtsgrundlage AS r ON r.id = a.rechtsgrundlage
-JOIN code_geschlecht AS g ON g.id = a.geschlecht
-WHERE a.rowid BETWEEN :first_row AND :last_row
-  AND a.snapshot_id = :snapshot
+       bimo_altersgruppe_of(s.alter_jahre) AS altersgruppe,
+       s.staatsangehoerigkeit AS staat,
+       s.n AS numerator
+FROM aufenthalt_summary AS s
+JOIN code_rechtsgrundlage AS r ON r.id = s.rechtsgrundlage
+JOIN code_geschlecht AS g ON g.id = s.geschlecht
+WHERE s.snapshot_id = :snapshot

@@ -20,15 +20,17 @@
 -- chart: grouped-bar
 -- order: 230
 
-SELECT bimo_altersgruppe(a.geburtsdatum, :stichtag) AS altersgruppe,
-       a.ags AS gemeinde,
+-- Read from the per-snapshot counts (aufenthalt_summary), not the person rows; alter_jahre is
+-- the age in completed years at the snapshot's stichtag.
+SELECT bimo_altersgruppe_of(s.alter_jahre) AS altersgruppe,
+       s.ags AS gemeinde,
        r.gruppe AS schutzstatus,
        g.code AS geschlecht,
-       a.staatsangehoerigkeit AS staat
-FROM aufenthalt AS a
-JOIN code_rechtsgrundlage AS r ON r.id = a.rechtsgrundlage
-JOIN code_geschlecht AS g ON g.id = a.geschlecht
-WHERE a.rowid BETWEEN :first_row AND :last_row
-  AND a.snapshot_id = :snapshot
+       s.staatsangehoerigkeit AS staat,
+       s.n AS numerator
+FROM aufenthalt_summary AS s
+JOIN code_rechtsgrundlage AS r ON r.id = s.rechtsgrundlage
+JOIN code_geschlecht AS g ON g.id = s.geschlecht
+WHERE s.snapshot_id = :snapshot
   AND r.gruppe <> 'kein Schutzstatus'
-  AND bimo_age(a.geburtsdatum, :stichtag) < :alter_bis
+  AND s.alter_jahre < :alter_bis

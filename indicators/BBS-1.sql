@@ -3,24 +3,23 @@
 -- definition: Schülerinnen und Schüler der berufsbildenden Schulen im Landkreis in der
 --   Berufseinstiegsschule Klasse 1, der Berufseinstiegsschule Klasse 2 und den Sprach- und
 --   Integrationsklassen (SPRINT, auch SPRINT-Dual) am Stichtag der Schulstatistik (Herbst)
---   des Schuljahres, zusammen, nach Staatsangehörigkeit (deutsch/nichtdeutsch), Geschlecht
---   und Schulort. Die Bildungsgänge sind die Codes BES1, BES2, SPRINT und SPRINT-D in
+--   des Schuljahres, nach Bildungsgang, Staatsangehörigkeit (deutsch/nichtdeutsch),
+--   Geschlecht und Schulort. Die Bildungsgänge sind die Codes BES1, BES2, SPRINT und SPRINT-D in
 --   indicators/codes/bildungsgang.csv; die einjährige Berufsfachschule gehört ebenfalls zum
 --   Übergangsbereich (BBS-2), hier aber nicht dazu.
 -- unit: Personen
 -- kind: count
 -- numerator: Schülerinnen und Schüler in BES Klasse 1, BES Klasse 2 und SPRINT
--- dimensions: deutsch, geschlecht, gemeinde
+-- dimensions: bildungsgang, deutsch, geschlecht, gemeinde
 -- period: schuljahr
 -- source: schule
 -- quelle: {quelle_schule}, {periode}; eigene Berechnung
 -- footnote: Alle Ausbildungsjahre; Gemeinde ist der Schulort.
--- footnote: Die Aufteilung nach Bildungsgang ist noch nicht möglich (keine Dimension
---   Bildungsgang); die drei Bildungsgänge sind zusammengefasst.
 -- chart: bar
 -- order: 610
 
-SELECT (s.staatsangehoerigkeit = 0) AS deutsch,
+SELECT b.code AS bildungsgang,
+       (s.staatsangehoerigkeit = 0) AS deutsch,
        g.code AS geschlecht,
        s.ags_schule AS gemeinde
 FROM schule AS s

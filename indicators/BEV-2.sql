@@ -15,12 +15,13 @@
 -- chart: bar
 -- order: 120
 
-SELECT m.ags AS gemeinde,
+-- Read from the per-snapshot counts (melderegister_summary), not the person rows; deutsch is
+-- 1 for anyone with 000 as either nationality.
+SELECT s.ags AS gemeinde,
        g.code AS geschlecht,
-       bimo_altersgruppe(m.geburtsdatum, :stichtag) AS altersgruppe,
-       (m.staatsangehoerigkeit <> 0 AND coalesce(m.staatsangehoerigkeit2, -1) <> 0) AS numerator,
-       1 AS denominator
-FROM melderegister AS m
-JOIN code_geschlecht AS g ON g.id = m.geschlecht
-WHERE m.rowid BETWEEN :first_row AND :last_row
-  AND m.snapshot_id = :snapshot
+       bimo_altersgruppe_of(s.alter_jahre) AS altersgruppe,
+       CASE WHEN s.deutsch THEN 0 ELSE s.n END AS numerator,
+       s.n AS denominator
+FROM melderegister_summary AS s
+JOIN code_geschlecht AS g ON g.id = s.geschlecht
+WHERE s.snapshot_id = :snapshot

@@ -1,17 +1,14 @@
 -- id: SPR-1
 -- title: Teilnahmeberechtigungen
 -- definition: Im Zeitraum ausgestellte Berechtigungen und Verpflichtungen zur Teilnahme an
---   einem Integrationskurs (Datum der Berechtigung im Zeitraum). Der Parameter art wählt die
---   Art (berechtigt, verpflichtet; Voreinstellung alle), der Parameter stelle die ausstellende
---   Stelle (ABH, Jobcenter, BAMF; Voreinstellung alle).
+--   einem Integrationskurs (Datum der Berechtigung im Zeitraum), nach Art (berechtigt,
+--   verpflichtet) und ausstellender Stelle (Ausländerbehörde, Jobcenter, BAMF).
 -- unit: Berechtigungen
 -- kind: count
 -- numerator: im Zeitraum ausgestellte Teilnahmeberechtigungen und -verpflichtungen
--- dimensions: gemeinde, geschlecht, altersgruppe, staat
+-- dimensions: berechtigung_art, ausgestellt_von, gemeinde, geschlecht, altersgruppe, staat
 -- period: quartal
 -- source: integrationskurs
--- parameter: art = alle
--- parameter: stelle = alle
 -- quelle: {quelle_integrationskurs}, Datenstand {stichtag}; eigene Berechnung
 -- footnote: Berechtigt: Anspruch oder Zulassung (§ 44 AufenthG); verpflichtet: Verpflichtung
 --   durch Ausländerbehörde oder Jobcenter (§ 44a AufenthG).
@@ -20,7 +17,9 @@
 -- chart: bar
 -- order: 310
 
-SELECT k.ags AS gemeinde,
+SELECT b.code AS berechtigung_art,
+       s.code AS ausgestellt_von,
+       k.ags AS gemeinde,
        g.code AS geschlecht,
        bimo_altersgruppe(k.geburtsdatum, k.berechtigung_datum) AS altersgruppe,
        k.staatsangehoerigkeit AS staat
@@ -31,5 +30,3 @@ LEFT JOIN code_ausgestellt_von AS s ON s.id = k.ausgestellt_von
 WHERE k.rowid BETWEEN :first_row AND :last_row
   AND k.snapshot_id = :snapshot
   AND k.berechtigung_datum BETWEEN :von AND :bis
-  AND (:art = 'alle' OR b.code = :art)
-  AND (:stelle = 'alle' OR s.code = :stelle)

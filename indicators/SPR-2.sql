@@ -24,7 +24,7 @@
 -- chart: bar
 -- order: 320
 
--- The data's reference date is the stichtag of the snapshot (the integrationskurs extract is
+-- :datenstand is the reference date of the snapshot (the integrationskurs extract is
 -- cumulative); :stichtag is the end of the period.
 SELECT k.ags AS gemeinde,
        g.code AS geschlecht,
@@ -33,9 +33,8 @@ SELECT k.ags AS gemeinde,
        (k.kursbeginn IS NOT NULL
         AND k.kursbeginn <= bimo_add_months(k.berechtigung_datum, :monate)) AS numerator,
        1 AS denominator,
-       (bimo_add_months(k.berechtigung_datum, :monate) > d.stichtag) AS provisional
+       (bimo_add_months(k.berechtigung_datum, :monate) > :datenstand) AS provisional
 FROM integrationskurs AS k
-JOIN snapshot AS d ON d.id = k.snapshot_id
 JOIN code_geschlecht AS g ON g.id = k.geschlecht
 JOIN code_berechtigung_art AS b ON b.id = k.berechtigung_art
 LEFT JOIN code_ausgestellt_von AS s ON s.id = k.ausgestellt_von

@@ -68,7 +68,7 @@ BIMO_API bimo_status bimo_data_dir(char *buf, size_t size, bimo_error *err);
 /* ---- Store --------------------------------------------------------------------------- */
 
 /* The schema version this library writes; stores report theirs through PRAGMA user_version. */
-#define BIMO_SCHEMA_VERSION 2
+#define BIMO_SCHEMA_VERSION 3
 
 typedef struct bimo_store bimo_store;
 
@@ -94,6 +94,13 @@ BIMO_API const char *bimo_store_path(const bimo_store *store);
 
 /* The schema version found in the file (after migration). */
 BIMO_API int bimo_store_schema_version(const bimo_store *store);
+
+/* Copies every code list (indicators/codes/<name>.csv and the district's municipalities) into
+ * the store's tables code_<name>, creating the tables that are missing and keeping the ids of
+ * codes stored before, so indicator SQL finds every code table even before the first import
+ * of a source. bimo init calls it; it is safe to call again. Needs a store opened for
+ * writing; runs in one transaction. */
+BIMO_API bimo_status bimo_store_sync_codes(bimo_store *store, bimo_error *err);
 
 /* Reads the schema version of a store file without migrating it; -1 if unreadable. */
 BIMO_API int bimo_store_file_schema_version(const char *path);
@@ -320,9 +327,10 @@ BIMO_API const bimo_error *bimo_catalogue_problem(const bimo_catalogue *cat, siz
 BIMO_API const char *bimo_indicator_kind_name(bimo_indicator_kind kind);
 BIMO_API const char *bimo_period_kind_name(bimo_period_kind kind);
 
-/* The dimensions bimo knows (gemeinde, kommune, region, geschlecht, altersgruppe, deutsch,
- * staat, schutzstatus, kursart, schulform, abschluss), NULL-terminated. */
-BIMO_API const char *const *bimo_dimension_names(void);
+/* The dimensions bimo knows (gemeinde, kommune, region, geschlecht, altersgruppe, ...): their
+ * number and the name of dimension i (0 .. count-1; NULL beyond), in a fixed order. */
+BIMO_API size_t bimo_dimension_count(void);
+BIMO_API const char *bimo_dimension_name(size_t i);
 
 /* The German column title of a dimension ("Gemeinde"), or NULL for an unknown name. */
 BIMO_API const char *bimo_dimension_title(const char *name);
@@ -355,12 +363,14 @@ typedef struct bimo_compute_options {
 
 /* The state of a published number, with the symbols of German official statistics. */
 typedef enum {
-    BIMO_FLAG_NONE = 0,    /* a number */
-    BIMO_FLAG_ZERO,        /* "–" exactly zero (a rate: nothing to divide) */
-    BIMO_FLAG_SECRET,      /* "." suppressed (disclosure control) */
-    BIMO_FLAG_UNRELIABLE,  /* "/" denominator too small */
-    BIMO_FLAG_NODATA,      /* "…" no data for the period (never zero) */
-    BIMO_FLAG_PROVISIONAL, /* "p" provisional: the period is not complete in the data */
+    BIMO_FLAG_NONE = 0,       /* a number */
+    BIMO_FLAG_ZERO,           /* "–" exactly zero (a rate: numerator and denominator 0) */
+    BIMO_FLAG_SECRET,         /* "." suppressed (disclosure control) */
+    BIMO_FLAG_UNRELIABLE,     /* "/" denominator too small */
+    BIMO_FLAG_NODATA,         /* "…" no data for the period (never zero) */
+    BIMO_FLAG_PROVISIONAL,    /* "p" provisional: the period is not complete in the data */
+    BIMO_FLAG_NOT_MEANINGFUL, /* "x" a rate over a denominator of 0 with a numerator above 0:
+                               * no value (Tabellenfach gesperrt, weil Aussage nicht sinnvoll) */
     BIMO_FLAG_COUNT
 } bimo_flag;
 

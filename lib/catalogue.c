@@ -16,13 +16,17 @@
 #define DEFAULT_ORDER  1000
 
 const char *const bimo_builtin_params[] = {
+    /* the period */
     "stichtag",
     "von",
     "bis",
     "schuljahr",
+    /* its snapshot */
     "snapshot",
     "first_row",
     "last_row",
+    "datenstand",
+    /* the snapshot before */
     "prev_snapshot",
     "prev_first_row",
     "prev_last_row",
@@ -324,12 +328,11 @@ static bimo_status parse_dimensions(const header *h, const entry *e, bimo_indica
         if (!name)
             return bimo_fail(h->err, BIMO_ERR_NOMEM, "out of memory");
         if (!*name || !bimo_dim_find(name)) {
-            bimo_status st = bimo_fail_at(
-                h->err, BIMO_ERR_PARSE, h->path, e->line, col,
-                "dimensions: \"%s\" is not a dimension (known: gemeinde, kommune, region, "
-                "geschlecht, altersgruppe, deutsch, staat, schutzstatus, kursart, schulform, "
-                "abschluss)",
-                name);
+            char known[400];
+            bimo_dim_list(known, sizeof known);
+            bimo_status st =
+                bimo_fail_at(h->err, BIMO_ERR_PARSE, h->path, e->line, col,
+                             "dimensions: \"%s\" is not a dimension (known: %s)", name, known);
             free(name);
             return st;
         }

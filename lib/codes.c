@@ -2,6 +2,7 @@
  * Lists are small (at most a few hundred rows); lookups sit on the import's hot path. */
 #include "codes.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -344,6 +345,72 @@ bimo_status bimo_codelist_sync(bimo_codelist *l, sqlite3 *db, bimo_error *err)
     if (rc != SQLITE_OK)
         st = bimo_store_fail(db, err, "cannot store code list");
     sqlite3_finalize(q);
+    return st;
+}
+
+/* Loads the list at path and copies it into the store. */
+static bimo_status sync_one(const char *path, const char *name, sqlite3 *db, bimo_error *err)
+{
+    bimo_codelist *l;
+    bimo_status st = bimo_codelist_load(path, name, &l, err);
+    if (st == BIMO_OK)
+        st = bimo_codelist_sync(l, db, err);
+    bimo_codelist_free(l);
+    return st;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int is_csv(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+    return d->d_name[0] != '.' && n > 4 && strcmp(d->d_name + n - 4, ".csv") == 0;
+}
+
+/* Every list of indicators/codes/ in name order, so ids come out the same on every store. */
+static bimo_status sync_folder(sqlite3 *db, bimo_error *err)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 300], name[256];
+    bimo_status st = bimo_data_dir(dir, sizeof dir, err);
+    if (st != BIMO_OK)
+        return st;
+    snprintf(path, sizeof path, "%s/indicators/codes", dir);
+    struct dirent **list;
+    int n = scandir(path, &list, is_csv, by_name);
+    if (n < 0)
+        return bimo_fail_at(err, BIMO_ERR_NOINPUT, path, 0, 0, "cannot read the code lists");
+    for (int i = 0; i < n; i++) {
+        snprintf(name, sizeof name, "%.*s", (int)strlen(list[i]->d_name) - 4, list[i]->d_name);
+        snprintf(path, sizeof path, "%s/indicators/codes/%s", dir, list[i]->d_name);
+        if (st == BIMO_OK)
+            st = sync_one(path, name, db, err);
+        free(list[i]);
+    }
+    free(list);
+    return st;
+}
+
+bimo_status bimo_store_sync_codes(bimo_store *store, bimo_error *err)
+{
+    if (!store)
+        return bimo_fail(err, BIMO_ERR_ARG, "bimo_store_sync_codes: store is required");
+    sqlite3 *db = bimo_store_db(store);
+    bimo_status st = bimo_store_exec(store, "BEGIN IMMEDIATE", err);
+    if (st != BIMO_OK)
+        return st;
+    st = sync_folder(db, err);
+    bimo_codelist *l = NULL;
+    if (st == BIMO_OK)
+        st = bimo_codelist_load_municipalities(&l, err);
+    if (st == BIMO_OK)
+        st = bimo_codelist_sync(l, db, err);
+    bimo_codelist_free(l);
+    if (st == BIMO_OK)
+        return bimo_store_exec(store, "COMMIT", err);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     return st;
 }
 

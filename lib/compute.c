@@ -112,7 +112,7 @@ const bimo_result_row *bimo_result_row_at(const bimo_result *r, size_t i)
 
 const char *bimo_flag_symbol(bimo_flag flag)
 {
-    static const char *const s[BIMO_FLAG_COUNT] = {"", "–", ".", "/", "…", "p"};
+    static const char *const s[BIMO_FLAG_COUNT] = {"", "–", ".", "/", "…", "p", "x"};
     return (unsigned)flag < BIMO_FLAG_COUNT ? s[flag] : "";
 }
 
@@ -125,6 +125,7 @@ const char *bimo_flag_legend(bimo_flag flag)
         "keine Angabe, da Zahlenwert nicht sicher genug",
         "keine Daten für diesen Zeitraum",
         "vorläufige Zahl",
+        "Tabellenfach gesperrt, weil Aussage nicht sinnvoll",
     };
     return (unsigned)flag < BIMO_FLAG_COUNT ? s[flag] : "";
 }
@@ -190,12 +191,11 @@ static int allows(const bimo_indicator *ind, const bimo_dim_spec *d)
 static bimo_status add_column(request *rq, const char *name, bimo_error *err)
 {
     const bimo_dim_spec *d = bimo_dim_find(name);
-    if (!d)
-        return bimo_fail(err, BIMO_ERR_ARG,
-                         "\"%s\" is not a dimension (known: gemeinde, kommune, region, geschlecht, "
-                         "altersgruppe, deutsch, staat, schutzstatus, kursart, schulform, "
-                         "abschluss)",
-                         name);
+    if (!d) {
+        char known[400];
+        bimo_dim_list(known, sizeof known);
+        return bimo_fail(err, BIMO_ERR_ARG, "\"%s\" is not a dimension (known: %s)", name, known);
+    }
     if (!allows(rq->ind, d)) {
         char list[300] = "";
         for (size_t i = 0; i < rq->ind->ndimensions; i++)
@@ -782,8 +782,8 @@ static void fill_intern(const request *rq, const sums *s, size_t cell, size_t dc
     } else {
         row->denominator = ind->kind == BIMO_KIND_RATE ? s->den[cell] : s->num[dcell];
         row->has |= BIMO_HAS_DENOMINATOR;
-        if (row->denominator == 0) {
-            row->flag = BIMO_FLAG_ZERO;
+        if (row->denominator == 0) { /* nothing to divide: a rate of cases out of none is void */
+            row->flag = row->numerator == 0 ? BIMO_FLAG_ZERO : BIMO_FLAG_NOT_MEANINGFUL;
             return;
         }
         row->value = ratio(rq, row->numerator, row->denominator);
@@ -808,8 +808,16 @@ static void apply_protection(const request *rq, const sums *s, size_t cell, size
         }
         return;
     }
-    if (row->flag == BIMO_FLAG_ZERO && row->denominator == 0 && ind->kind != BIMO_KIND_QUANTILE)
-        return; /* nothing to divide: all zeros, nothing to hide */
+    if (row->denominator == 0 && ind->kind != BIMO_KIND_QUANTILE) {
+        /* No value to hide (flag "–" or "x"), but a numerator above 0 is a count like any
+         * other: protected by its table's suppression. A denominator of 0 is never secret. */
+        if (nsecret) {
+            row->has &= ~(unsigned)BIMO_HAS_NUMERATOR;
+            row->numerator = 0;
+            row->flag = BIMO_FLAG_SECRET;
+        }
+        return;
+    }
     bimo_cell_flag df = ind->kind == BIMO_KIND_RATE    ? s->dflag[cell]
                         : ind->kind == BIMO_KIND_SHARE ? s->nflag[dcell]
                                                        : BIMO_CELL_PUBLISHED;

@@ -2,10 +2,12 @@
  * code list in indicators/codes/ and a column in the indicators that offer it. */
 #include "dims.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "bimo.h"
 
+/* One row per dimension, indexed by its id. */
 static const bimo_dim_spec dims[BIMO_DIM_COUNT] = {
     {BIMO_DIM_GEMEINDE, "gemeinde", "Gemeinde", 1, NULL, NULL, NULL, NULL, 8},
     {BIMO_DIM_KOMMUNE, "kommune", "Kommune", 2, NULL, NULL, NULL, NULL, 0},
@@ -24,11 +26,18 @@ static const bimo_dim_spec dims[BIMO_DIM_COUNT] = {
      "sortierung", 0},
     {BIMO_DIM_ABSCHLUSS, "abschluss", "Abschluss", 0, "abschluss", "kategorie",
      "kategoriebezeichnung", "kategorie", 0, 1},
-};
-
-static const char *const names[BIMO_DIM_COUNT + 1] = {
-    "gemeinde", "kommune",      "region",  "geschlecht", "altersgruppe", "deutsch",
-    "staat",    "schutzstatus", "kursart", "schulform",  "abschluss",    NULL,
+    {BIMO_DIM_BERECHTIGUNG_ART, "berechtigung_art", "Art der Berechtigung", 0, "berechtigung_art",
+     NULL, "bezeichnung", NULL, 0, 1},
+    {BIMO_DIM_AUSGESTELLT_VON, "ausgestellt_von", "Ausgestellt von", 0, "ausgestellt_von", NULL,
+     "bezeichnung", NULL, 0, 1},
+    {BIMO_DIM_DTZ_ERGEBNIS, "dtz_ergebnis", "DTZ-Ergebnis", 0, "dtz_ergebnis", NULL, "bezeichnung",
+     "sortierung", 0, 1},
+    {BIMO_DIM_BILDUNGSGANG, "bildungsgang", "Bildungsgang", 0, "bildungsgang", NULL, "bezeichnung",
+     NULL, 0},
+    /* The status group at the previous reference date (AUF-4), with "neu" for persons who were
+     * not in the stock then; the same code list as schutzstatus. */
+    {BIMO_DIM_SCHUTZSTATUS_VORHER, "schutzstatus_vorher", "Schutzstatus am vorigen Stichtag", 0,
+     "schutzstatus", NULL, "bezeichnung", "sortierung", 0},
 };
 
 const bimo_dim_spec *bimo_dim_find(const char *name)
@@ -49,9 +58,22 @@ bimo_dim_id bimo_dim_base(bimo_dim_id d)
     return dims[d].geo_level ? BIMO_DIM_GEMEINDE : d;
 }
 
-const char *const *bimo_dimension_names(void)
+void bimo_dim_list(char *buf, size_t size)
 {
-    return names;
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < BIMO_DIM_COUNT && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", dims[i].name);
+}
+
+size_t bimo_dimension_count(void)
+{
+    return BIMO_DIM_COUNT;
+}
+
+const char *bimo_dimension_name(size_t i)
+{
+    return i < BIMO_DIM_COUNT ? dims[i].name : NULL;
 }
 
 const char *bimo_dimension_title(const char *name)

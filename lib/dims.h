@@ -3,6 +3,8 @@
 #ifndef BIMO_DIMS_H
 #define BIMO_DIMS_H
 
+#include <stddef.h>
+
 typedef enum {
     BIMO_DIM_GEMEINDE = 0,
     BIMO_DIM_KOMMUNE,
@@ -15,6 +17,11 @@ typedef enum {
     BIMO_DIM_KURSART,
     BIMO_DIM_SCHULFORM,
     BIMO_DIM_ABSCHLUSS,
+    BIMO_DIM_BERECHTIGUNG_ART,
+    BIMO_DIM_AUSGESTELLT_VON,
+    BIMO_DIM_DTZ_ERGEBNIS,
+    BIMO_DIM_BILDUNGSGANG,
+    BIMO_DIM_SCHUTZSTATUS_VORHER,
     BIMO_DIM_COUNT
 } bimo_dim_id;
 
@@ -36,6 +43,9 @@ typedef struct bimo_dim_spec {
 /* The spec of a dimension name, or NULL. */
 const bimo_dim_spec *bimo_dim_find(const char *name);
 const bimo_dim_spec *bimo_dim_get(bimo_dim_id id);
+
+/* Writes the known dimension names, ", "-separated, in table order, to buf. */
+void bimo_dim_list(char *buf, size_t size);
 
 /* The dimension whose SQL column carries the values of d: gemeinde for the three
  * geographic levels (kommune and region are derived from it), d itself otherwise. */

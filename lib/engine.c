@@ -452,8 +452,8 @@ static bimo_status check_params(const bimo_indicator *ind, bimo_prepared *pp, bi
         if (!is_builtin(bare) && !bimo_indicator_param_value(ind, bare))
             return sql_fail(ind, err, BIMO_ERR_PARSE, off,
                             "unknown parameter %s: bimo binds :stichtag, :von, :bis, :schuljahr, "
-                            ":snapshot, :first_row, :last_row and :prev_*; declare others with "
-                            "\"-- parameter: name = default\"",
+                            ":snapshot, :first_row, :last_row, :datenstand and :prev_*; declare "
+                            "others with \"-- parameter: name = default\"",
                             name);
         pp->uses_prev |= strncmp(bare, "prev_", 5) == 0;
     }
@@ -686,13 +686,17 @@ static void bind_text_value(sqlite3_stmt *q, int i, const char *v)
         sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT);
 }
 
+/* Binds the snapshot's id (what 0), first row (1), last row (2) or reference date (3). */
 static void bind_snap(sqlite3_stmt *q, int i, const bimo_snapshot_ref *s, int what)
 {
     if (!s->found) {
         sqlite3_bind_null(q, i);
         return;
     }
-    int64_t v = what == 0 ? s->id : what == 1 ? s->first_row : s->last_row;
+    int64_t v = what == 0   ? s->id
+                : what == 1 ? s->first_row
+                : what == 2 ? s->last_row
+                            : s->stichtag;
     sqlite3_bind_int64(q, i, v);
 }
 
@@ -716,6 +720,8 @@ static void bind_all(const bimo_prepared *pp, const bimo_period_ctx *pc, const c
             bind_snap(q, i, n[0] == 'p' ? &pc->prev : &pc->snap, 1);
         else if (!strcmp(n, "last_row") || !strcmp(n, "prev_last_row"))
             bind_snap(q, i, n[0] == 'p' ? &pc->prev : &pc->snap, 2);
+        else if (!strcmp(n, "datenstand"))
+            bind_snap(q, i, &pc->snap, 3);
         else if (!strcmp(n, "prev_stichtag") || !strcmp(n, "prev_bis")) {
             if (pc->prev.found)
                 sqlite3_bind_int(q, i, pc->prev.stichtag);
@@ -1071,9 +1077,15 @@ bimo_status bimo_engine_finest(bimo_engine *e, const bimo_indicator *ind, const 
     f->key = key;
     f->pc.p = *p;
     f->ncols = sql_dims(ind, f->cols);
-    bimo_status st = prepare(e, ind, &pp, err);
-    if (st == BIMO_OK)
-        st = resolve_period(e, ind, pp->uses_prev, &f->pc, err);
+    /* The period first: without its snapshot there is nothing to run, and the query is not
+     * prepared, so a store that lacks the tables it reads (a source never imported) shows
+     * "no data" rather than an SQL error. A query that compares with the previous snapshot
+     * needs that one too. */
+    bimo_status st = resolve_period(e, ind, 0, &f->pc, err);
+    if (st == BIMO_OK && f->pc.has_data)
+        st = prepare(e, ind, &pp, err);
+    if (st == BIMO_OK && f->pc.has_data && pp->uses_prev)
+        st = resolve_period(e, ind, 1, &f->pc, err);
     if (st == BIMO_OK && f->pc.has_data)
         st = run_query(e, pp, f, params, nparams, err);
     if (st == BIMO_OK && f->n == 0 && strcmp(ind->source, "none") == 0) {

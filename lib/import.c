@@ -28,6 +28,7 @@
 #include "pipe.h"
 #include "provenance.h"
 #include "store.h"
+#include "summary.h"
 #include "values.h"
 
 #define MAX_COLUMNS     16
@@ -167,6 +168,11 @@ typedef struct importer {
     sqlite3_stmt *insert, *insert_many;
     bimo_status store_status;
     bimo_error store_err;
+
+    /* per-snapshot counts (melderegister, aufenthalt; NULL for the other sources), kept by
+     * the store thread for every inserted row and by resolve_duplicates for removed ones */
+    bimo_summary *summary;
+    int summary_value[BIMO_SUMMARY_INPUTS]; /* value index of each summary input */
 } importer;
 
 /* ---- Rejects -------------------------------------------------------------------------- */
@@ -778,6 +784,43 @@ static bimo_status prepare_dup_statements(importer *im, sqlite3_stmt **seek, sql
                            : bimo_store_fail(im->db, im->err, "cannot check duplicate keys");
 }
 
+/* Prepares the reading of a loaded row's summary inputs, for uncount_row(). */
+static bimo_status prepare_uncount(importer *im, sqlite3_stmt **out)
+{
+    *out = NULL;
+    if (!im->summary)
+        return BIMO_OK;
+    sqlite3_str *s = sqlite3_str_new(im->db);
+    for (int k = 0; k < BIMO_SUMMARY_INPUTS; k++)
+        sqlite3_str_appendf(s, "%s\"%w\"", k ? ", " : "SELECT ",
+                            bimo_summary_input(im->summary, k));
+    sqlite3_str_appendf(s, " FROM \"%w\" WHERE rowid = ?", im->source->name);
+    char *sql = sqlite3_str_finish(s);
+    int rc = sql ? sqlite3_prepare_v2(im->db, sql, -1, out, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    return rc == SQLITE_OK ? BIMO_OK
+                           : bimo_store_fail(im->db, im->err, "cannot check duplicate keys");
+}
+
+/* Takes the row at rowid, about to be removed as a duplicate, out of the summary counts. */
+static bimo_status uncount_row(importer *im, sqlite3_stmt *q, int64_t rowid, int snapshot)
+{
+    if (!q)
+        return BIMO_OK;
+    int64_t in[BIMO_SUMMARY_INPUTS];
+    sqlite3_bind_int64(q, 1, rowid);
+    int found = sqlite3_step(q) == SQLITE_ROW;
+    for (int k = 0; found && k < BIMO_SUMMARY_INPUTS; k++)
+        in[k] = sqlite3_column_type(q, k) == SQLITE_NULL ? BIMO_SUMMARY_NULL
+                                                         : sqlite3_column_int64(q, k);
+    sqlite3_reset(q);
+    if (!found)
+        return bimo_store_fail(im->db, im->err, "cannot read a duplicate row");
+    if (bimo_summary_add(im->summary, snapshot, im->snaps[snapshot].key, in, -1))
+        return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
+    return BIMO_OK;
+}
+
 /* Removes every row whose key an earlier row of the file already had, and rejects it. */
 static bimo_status resolve_duplicates(importer *im)
 {
@@ -806,10 +849,12 @@ static bimo_status resolve_duplicates(importer *im)
             lo = im->snaps[i].first_row < lo ? im->snaps[i].first_row : lo;
             hi = im->snaps[i].last_row > hi ? im->snaps[i].last_row : hi;
         }
-    sqlite3_stmt *seek = NULL, *get = NULL, *del = NULL;
+    sqlite3_stmt *seek = NULL, *get = NULL, *del = NULL, *uncount = NULL;
     bimo_status st = first_lines(im, keys, nkeys, first);
     if (st == BIMO_OK)
         st = prepare_dup_statements(im, &seek, &get, &del);
+    if (st == BIMO_OK)
+        st = prepare_uncount(im, &uncount);
     const char *second = im->second_key_col >= 0 ? im->cols[im->second_key_col].spec->name : NULL;
     for (size_t i = 0; st == BIMO_OK && i < im->ncands; i++) {
         dup_candidate *c = &im->cands[i];
@@ -821,6 +866,8 @@ static bimo_status resolve_duplicates(importer *im)
         int64_t rc = rowid_of_line(im, seek, lo, hi + 1, c->line);
         if (!r0 || !rc || !same_key(im, get, r0, c))
             continue; /* two keys with one 64-bit hash: not the same person */
+        if ((st = uncount_row(im, uncount, rc, c->snapshot)) != BIMO_OK)
+            break;
         sqlite3_bind_int64(del, 1, rc);
         int done = sqlite3_step(del) == SQLITE_DONE;
         sqlite3_reset(del);
@@ -840,6 +887,7 @@ static bimo_status resolve_duplicates(importer *im)
     sqlite3_finalize(seek);
     sqlite3_finalize(get);
     sqlite3_finalize(del);
+    sqlite3_finalize(uncount);
     free(keys);
     free(first);
     return st;
@@ -915,6 +963,22 @@ static void note_rows(importer *im, const batch *b, int from, int to)
     im->rows_loaded += to - from;
 }
 
+/* Counts the rows of b in the snapshot summaries. */
+static bimo_status count_rows(importer *im, const batch *b)
+{
+    for (int i = 0; im->summary && i < b->count; i++) {
+        const staged_row *row = &b->rows[i];
+        int64_t in[BIMO_SUMMARY_INPUTS];
+        for (int k = 0; k < BIMO_SUMMARY_INPUTS; k++) {
+            int v = im->summary_value[k];
+            in[k] = v < 0 || is_null(row, v) ? BIMO_SUMMARY_NULL : row->v[v];
+        }
+        if (bimo_summary_add(im->summary, row->snapshot, im->snaps[row->snapshot].key, in, 1))
+            return bimo_fail(&im->store_err, BIMO_ERR_NOMEM, "out of memory");
+    }
+    return BIMO_OK;
+}
+
 static bimo_status insert_batch(importer *im, const batch *b)
 {
     for (int i = 0; i < b->count; i++) {
@@ -936,7 +1000,7 @@ static bimo_status insert_batch(importer *im, const batch *b)
         note_rows(im, b, i, i + n);
         i += n;
     }
-    return BIMO_OK;
+    return count_rows(im, b);
 }
 
 /* Inserts batches; after a failure it keeps draining so the other threads never block. */
@@ -1318,6 +1382,17 @@ static bimo_status plan_columns(importer *im, const char *stichtag)
     return BIMO_OK;
 }
 
+/* Maps the summary's inputs (if the source has one) to value indices. */
+static bimo_status plan_summary(importer *im)
+{
+    bimo_status st = bimo_summary_new(im->source->name, &im->summary, im->err);
+    for (int k = 0; st == BIMO_OK && im->summary && k < BIMO_SUMMARY_INPUTS; k++) {
+        int c = find_col(im, bimo_summary_input(im->summary, k));
+        im->summary_value[k] = c >= 0 ? im->cols[c].value : -1;
+    }
+    return st;
+}
+
 static bimo_status begin_run(importer *im, const char *started)
 {
     return bimo_run_begin(im->db, im->source->name, im->file_name, started, &im->import_id,
@@ -1364,6 +1439,10 @@ static bimo_status finish_run(importer *im, bimo_csv_reader *r, const char *stat
         sqlite3_free(sql);
         if (rc != SQLITE_OK)
             return bimo_store_fail(im->db, im->err, "cannot record the snapshot");
+        /* A snapshot's counts are replaced with its rows, in the same transaction. */
+        if (sn->id && im->summary &&
+            (st = bimo_summary_write(im->summary, im->db, i, sn->id, im->err)) != BIMO_OK)
+            return st;
     }
     /* Earlier runs whose every snapshot this one replaced no longer hold data. */
     char *sql = sqlite3_mprintf("UPDATE import_run SET status = 'replaced' WHERE source = %Q"
@@ -1395,6 +1474,7 @@ static void free_importer(importer *im)
         fclose(im->keys);
     sqlite3_finalize(im->insert);
     sqlite3_finalize(im->insert_many);
+    bimo_summary_free(im->summary);
 }
 
 static void fill_result(importer *im, bimo_csv_reader *r, bimo_import_result *res,
@@ -1550,6 +1630,8 @@ bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
         st = bimo_fail(err, BIMO_ERR_ARG, "unknown source \"%s\"", source);
     if (st == BIMO_OK)
         st = plan_columns(im, opt->stichtag);
+    if (st == BIMO_OK)
+        st = plan_summary(im);
     if (st == BIMO_OK)
         st = load_lists(im);
     if (st == BIMO_OK)

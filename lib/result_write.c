@@ -291,7 +291,7 @@ static void table_free(text_table *t)
 static const char *symbol_for(const bimo_result_row *row)
 {
     if (row->flag == BIMO_FLAG_SECRET || row->flag == BIMO_FLAG_UNRELIABLE ||
-        row->flag == BIMO_FLAG_NODATA)
+        row->flag == BIMO_FLAG_NODATA || row->flag == BIMO_FLAG_NOT_MEANINGFUL)
         return bimo_flag_symbol(row->flag);
     return bimo_flag_symbol(BIMO_FLAG_ZERO);
 }
@@ -459,6 +459,7 @@ static void footer(const bimo_result *r, FILE *out)
         const bimo_result_row *row = bimo_result_row_at(r, i);
         flags |= 1u << row->flag;
         flags |= ((row->has & BIMO_HAS_NUMERATOR) && row->numerator == 0) << BIMO_FLAG_ZERO;
+        flags |= ((row->has & BIMO_HAS_DENOMINATOR) && row->denominator == 0) << BIMO_FLAG_ZERO;
     }
     const char *sep = "Zeichenerklärung: ";
     for (int f = 1; f < BIMO_FLAG_COUNT; f++)

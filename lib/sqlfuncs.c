@@ -295,22 +295,36 @@ typedef struct {
     age_group g[];
 } age_groups;
 
-static void fn_age_group(sqlite3_context *c, int argc, sqlite3_value **v)
+static void age_group_result(sqlite3_context *c, int age)
 {
-    (void)argc;
     const age_groups *ag = sqlite3_user_data(c);
-    int32_t born, at;
-    if (arg_date(v[0], &born) != 0 || arg_date(v[1], &at) != 0) {
-        sqlite3_result_null(c);
-        return;
-    }
-    int age = bimo_age_years(born, at);
     for (size_t i = 0; i < ag->n; i++)
         if (age >= ag->g[i].from && (ag->g[i].to < 0 || age < ag->g[i].to)) {
             sqlite3_result_text(c, ag->g[i].code, -1, SQLITE_STATIC);
             return;
         }
     sqlite3_result_null(c);
+}
+
+static void fn_age_group(sqlite3_context *c, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    int32_t born, at;
+    if (arg_date(v[0], &born) != 0 || arg_date(v[1], &at) != 0)
+        sqlite3_result_null(c);
+    else
+        age_group_result(c, bimo_age_years(born, at));
+}
+
+/* The age group of an age in completed years (alter_jahre of the summary tables). */
+static void fn_age_group_of(sqlite3_context *c, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    int64_t age = sqlite3_value_int64(v[0]);
+    if (sqlite3_value_type(v[0]) == SQLITE_NULL || age < -1000 || age > 1000)
+        sqlite3_result_null(c);
+    else
+        age_group_result(c, (int)age);
 }
 
 static bimo_status load_age_groups(age_groups **out, bimo_error *err)
@@ -355,6 +369,10 @@ bimo_status bimo_sql_register_functions(sqlite3 *db, bimo_error *err)
         return st;
     int rc = sqlite3_create_function_v2(db, "bimo_altersgruppe", 2, flags, ag, fn_age_group, NULL,
                                         NULL, free);
+    /* bimo_altersgruppe owns ag (freed when the connection closes); this one shares it. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "bimo_altersgruppe_of", 1, flags, ag, fn_age_group_of,
+                                        NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "bimo_age", 2, flags, NULL, fn_age, NULL, NULL, NULL);
     if (rc == SQLITE_OK)

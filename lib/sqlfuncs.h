@@ -29,7 +29,8 @@ int bimo_sql_refused(sqlite3 *db, const bimo_sql_guard *guard, int rc, sqlite3_s
 
 /* Registers on db: bimo_age(born, at) completed years; bimo_days(a, b) days from a to b;
  * bimo_add_months(date, n); bimo_date(date) as "YYYY-MM-DD"; bimo_altersgruppe(born, at)
- * the code of the age group (indicators/codes/altersgruppen.csv). Dates are yyyymmdd
+ * the code of the age group (indicators/codes/altersgruppen.csv); bimo_altersgruppe_of(age)
+ * the same for an age in completed years (the summary tables' alter_jahre). Dates are yyyymmdd
  * integers; NULL in, NULL out. */
 bimo_status bimo_sql_register_functions(sqlite3 *db, bimo_error *err);
 

@@ -97,6 +97,41 @@ static const char *const migrations[] = {
     "CREATE TABLE ext_table ("
     "  name TEXT PRIMARY KEY, import_id INTEGER NOT NULL REFERENCES import_run(id),"
     "  columns INTEGER NOT NULL, rows INTEGER NOT NULL);",
+
+    /* 2 -> 3: per-snapshot counts of the register and residence facts, so the population
+     * and status indicators read one row per combination (about 60,000 for a snapshot of
+     * 1 million persons) instead of one per person. The import fills them from the rows it
+     * loads (summary.c); this migration fills them once from the facts already stored.
+     * WITHOUT ROWID with snapshot_id first: a snapshot's counts are one range of the key,
+     * read, replaced and deleted together. alter_jahre is the age in completed years at the
+     * snapshot's stichtag (yyyymmdd arithmetic as bimo_age_years: (stichtag - born) / 10000);
+     * the age groups stay a code list, applied when the counts are read. In the register
+     * counts, German (deutsch = 1) is anyone with 000 as either nationality, and staat is
+     * then 0, otherwise the first nationality. */
+    "CREATE TABLE melderegister_summary ("
+    "  snapshot_id INTEGER NOT NULL, ags INTEGER NOT NULL, geschlecht INTEGER NOT NULL,"
+    "  alter_jahre INTEGER NOT NULL, staat INTEGER NOT NULL, deutsch INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (snapshot_id, ags, geschlecht, alter_jahre, staat, deutsch)) WITHOUT ROWID;"
+    "CREATE TABLE aufenthalt_summary ("
+    "  snapshot_id INTEGER NOT NULL, ags INTEGER NOT NULL, geschlecht INTEGER NOT NULL,"
+    "  alter_jahre INTEGER NOT NULL, staatsangehoerigkeit INTEGER NOT NULL,"
+    "  rechtsgrundlage INTEGER NOT NULL, n INTEGER NOT NULL,"
+    "  PRIMARY KEY (snapshot_id, ags, geschlecht, alter_jahre, staatsangehoerigkeit,"
+    "               rechtsgrundlage)) WITHOUT ROWID;"
+    "INSERT INTO melderegister_summary"
+    " SELECT m.snapshot_id, m.ags, m.geschlecht, (sn.stichtag - m.geburtsdatum) / 10000,"
+    "  CASE WHEN coalesce(m.staatsangehoerigkeit2, -1) = 0 THEN 0 ELSE m.staatsangehoerigkeit END,"
+    "  (m.staatsangehoerigkeit = 0 OR coalesce(m.staatsangehoerigkeit2, -1) = 0), count(*)"
+    " FROM snapshot AS sn JOIN melderegister AS m"
+    "  ON m.rowid BETWEEN sn.first_row AND sn.last_row AND m.snapshot_id = sn.id"
+    " WHERE sn.source = 'melderegister' GROUP BY 1, 2, 3, 4, 5, 6;"
+    "INSERT INTO aufenthalt_summary"
+    " SELECT a.snapshot_id, a.ags, a.geschlecht, (sn.stichtag - a.geburtsdatum) / 10000,"
+    "  a.staatsangehoerigkeit, a.rechtsgrundlage, count(*)"
+    " FROM snapshot AS sn JOIN aufenthalt AS a"
+    "  ON a.rowid BETWEEN sn.first_row AND sn.last_row AND a.snapshot_id = sn.id"
+    " WHERE sn.source = 'aufenthalt' GROUP BY 1, 2, 3, 4, 5, 6;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -8,6 +8,33 @@ DATA="$TESTS_DIR/data/indicators"
 bimo() { "$BIMO" --db s.db "$@"; }
 csv() { expect_exit 0 "$BIMO" --db s.db indicators compute "$@" --format csv --intern; }
 
+# ---- A fresh store: every code table exists, and a source never imported has no data -------------
+# init copies the code lists, so the tables the indicators join are there before any import.
+expect_exit 0 "$BIMO" --db e.db init
+expect_eq "$(sqlite3 e.db "SELECT count(*) FROM sqlite_schema WHERE name IN ('code_rechtsgrundlage',
+    'code_berechtigung_art', 'code_ausgestellt_von', 'code_bildungsgang', 'code_geschlecht',
+    'code_staaten', 'code_gemeinden')")" "7" "init creates the code tables"
+expect_eq "$(sqlite3 e.db "SELECT id, code FROM code_geschlecht ORDER BY id" | tr '\n' ' ')" \
+    "1|m 2|w 3|d 4|x " "code ids in file order"
+# AUF-1 (aufenthalt, stichtag), SPR-1 (integrationskurs, quartal) and BBS-2 (schule,
+# schuljahr): no snapshot, so "…" and exit 0.
+expect_exit 0 "$BIMO" --db e.db indicators compute AUF-1 SPR-1 --period 2025 --format csv
+expect_eq "$OUT" "indicator,period,numerator,denominator,value,flag
+AUF-1,2025,,,,…
+SPR-1,2025,,,,…" "fresh store: no data"
+expect_exit 0 "$BIMO" --db e.db indicators compute BBS-2 --period 2025/26 --format csv
+expect_eq "$OUT" "indicator,period,numerator,denominator,value,flag
+BBS-2,2025/26,,,,…" "fresh store: no school data"
+# A store made before init copied the code lists lacks them: the period is resolved before the
+# query is prepared, so it is still "no data", not "no such table".
+sqlite3 e.db "DROP TABLE code_rechtsgrundlage; DROP TABLE code_bildungsgang"
+expect_exit 0 "$BIMO" --db e.db indicators compute AUF-1 --period 2025 --by schutzstatus --format csv
+expect_eq "$OUT" "indicator,period,schutzstatus,numerator,denominator,value,flag
+AUF-1,2025,Insgesamt,,,,…" "no code table: no data"
+expect_exit 0 "$BIMO" --db e.db indicators compute BBS-2 --period 2025/26 --format csv
+expect_eq "$OUT" "indicator,period,numerator,denominator,value,flag
+BBS-2,2025/26,,,,…" "no code table, school year: no data"
+
 expect_exit 0 bimo init
 expect_exit 0 bimo import melderegister "$DATA/melderegister.csv"
 expect_exit 0 bimo import melderegister "$DATA/melderegister_leap.csv"
@@ -280,5 +307,86 @@ expect_exit 65 bimo indicators compute SYN-1 --period 2025 --catalogue cat --int
 expect_contains "$ERR" "SYN-1.sql:13:6: SQL error: near \"snapshot_id\": syntax error" "syntax error located"
 expect_exit 65 bimo indicators compute COL-1 --period 2025 --catalogue cat --intern
 expect_contains "$ERR" "result column \"anzahl\" is not expected" "unexpected column"
+# ---- A rate over a denominator of 0: "x", and its numerator protected like any count ---------------
+# ZERO-1 by sex: m = n / 0 (n a parameter, default 1), w = 6 / 14, d = 4 / 4.
+mkdir cat0
+printf -- '-- id: ZERO-1\n-- title: Test\n-- definition: Test\n-- unit: %%\n-- kind: rate\n-- numerator: Fälle\n-- denominator: Basis\n-- dimensions: geschlecht\n-- period: stichtag\n-- source: none\n-- parameter: n = 1\n-- quelle: Test\n\nSELECT '"'m'"' AS geschlecht, :n AS numerator, 0 AS denominator\nUNION ALL SELECT '"'w'"', 6, 14\nUNION ALL SELECT '"'d'"', 4, 4\n' > cat0/ZERO-1.sql
+zero() { expect_exit 0 bimo indicators compute ZERO-1 --catalogue cat0 --period 2025 --by geschlecht --format csv "$@"; }
+# Unprotected: m has 1 case out of none: no value, flag x. Total 11 / 18 = 61,1 %; w 6 / 14 =
+# 42,9 %; d 4 / 4 = 100 %.
+zero --intern
+expect_eq "$OUT" "indicator,period,geschlecht,numerator,denominator,value,flag
+ZERO-1,2025,Insgesamt,11,18,61.1111111111111,
+ZERO-1,2025,m,1,0,,x
+ZERO-1,2025,w,6,14,42.8571428571429,
+ZERO-1,2025,d,4,4,100," "rate over a denominator of 0 (intern)"
+# Protected: the numerators m 1 + w 6 + d 4 = 11: m = 1 is below 3, secret; the smallest other
+# cell, d = 4, is its complement (m + d = 5, each in [1, 4]). The denominators 0, 14, 4 (18)
+# have no cell below 3 (0 is shown). m's numerator must not appear although its rate is void;
+# d's rate is secret with its numerator; the total 11 / 18 is shown (18 >= 10).
+zero
+expect_eq "$OUT" "indicator,period,geschlecht,numerator,denominator,value,flag
+ZERO-1,2025,Insgesamt,11,18,61.1111111111111,
+ZERO-1,2025,m,,0,,.
+ZERO-1,2025,w,6,14,42.8571428571429,
+ZERO-1,2025,d,,4,,." "numerator over a denominator of 0 protected"
+# n = 5: no count below 3 (15 = 5 + 6 + 4; 18 = 0 + 14 + 4): m's 5 is shown, its rate "x";
+# total 15 / 18 = 83,3 %; d's 4 / 4 has a denominator below 10: "/".
+zero --param n=5
+expect_eq "$OUT" "indicator,period,geschlecht,numerator,denominator,value,flag
+ZERO-1,2025,Insgesamt,15,18,83.3333333333333,
+ZERO-1,2025,m,5,0,,x
+ZERO-1,2025,w,6,14,42.8571428571429,
+ZERO-1,2025,d,4,4,,/" "published numerator over a denominator of 0"
+expect_exit 0 bimo indicators compute ZERO-1 --catalogue cat0 --period 2025 --by geschlecht --param n=5
+expect_contains "$OUT" "x Tabellenfach gesperrt, weil Aussage nicht sinnvoll" "legend of x"
+expect_contains "$OUT" "– genau null" "legend of a zero denominator"
+# ---- A margin is protected with its cells, for counts and shares alike ----------------------------
+# Five persons by sex: m 2, w 1, d 1, x 1 - every cell is below 3 and secret. A published total
+# of 5 would tell that each holds 1 or 2 (5 minus the three others, each at least 1), fewer than
+# 3 possible values, so the total is secret as well. CNT-1 counts them, SHR-1 is the share by
+# sex (its denominator is the total, so the breakdown is always there). Without a breakdown a
+# count is a table of one cell and its 5 is shown.
+ROWS="SELECT 'm' AS geschlecht UNION ALL SELECT 'm' UNION ALL SELECT 'w' UNION ALL SELECT 'd' UNION ALL SELECT 'x'"
+SRC='-- numerator: Personen\n-- dimensions: geschlecht\n-- period: stichtag\n-- source: none\n-- quelle: Test\n'
+printf -- "-- id: CNT-1\n-- title: Test\n-- definition: Test\n-- kind: count\n-- unit: Personen\n$SRC\n%s\n" "$ROWS" > cat0/CNT-1.sql
+printf -- "-- id: SHR-1\n-- title: Test\n-- definition: Test\n-- kind: share\n-- share_of: geschlecht\n-- unit: %%\n$SRC\n%s\n" "$ROWS" > cat0/SHR-1.sql
+expect_exit 0 bimo indicators compute CNT-1 --catalogue cat0 --period 2025 --format csv
+expect_eq "$OUT" "indicator,period,numerator,denominator,value,flag
+CNT-1,2025,5,,5," "count without breakdown: total shown"
+expect_exit 0 bimo indicators compute CNT-1 --catalogue cat0 --period 2025 --by geschlecht --format csv
+expect_eq "$OUT" "indicator,period,geschlecht,numerator,denominator,value,flag
+CNT-1,2025,Insgesamt,,,,.
+CNT-1,2025,m,,,,.
+CNT-1,2025,w,,,,.
+CNT-1,2025,d,,,,.
+CNT-1,2025,x,,,,." "count by sex: the total would narrow the cells"
+expect_exit 0 bimo indicators compute SHR-1 --catalogue cat0 --period 2025 --format csv
+expect_eq "$OUT" "indicator,period,geschlecht,numerator,denominator,value,flag
+SHR-1,2025,Insgesamt,,,,.
+SHR-1,2025,m,,,,.
+SHR-1,2025,w,,,,.
+SHR-1,2025,d,,,,.
+SHR-1,2025,x,,,,." "share: protected like the count by the same dimension"
+# Unprotected: 5 = 2 + 1 + 1 + 1; shares 40 % and 20 %.
+expect_exit 0 bimo indicators compute SHR-1 --catalogue cat0 --period 2025 --format csv --intern
+expect_eq "$OUT" "indicator,period,geschlecht,numerator,denominator,value,flag
+SHR-1,2025,Insgesamt,5,5,100,
+SHR-1,2025,m,2,5,40,
+SHR-1,2025,w,1,5,20,
+SHR-1,2025,d,1,5,20,
+SHR-1,2025,x,1,5,20," "share unprotected"
+
+# ---- :datenstand: the reference date of the snapshot the engine chose -----------------------------
+# A flow over years (period jahr) reads the newest melderegister snapshot, 31.12.2025, for every
+# year; :stichtag is the end of each year. DS-1 returns :datenstand as its numerator in one row
+# when :stichtag is 31.12.2024 or 31.12.2025: 2024 and 2025 give 20251231, 2023 no row (0, "–").
+printf -- '-- id: DS-1\n-- title: Test\n-- definition: Test\n-- unit: Tag\n-- kind: count\n-- numerator: Datenstand\n-- period: jahr\n-- source: melderegister\n-- quelle: Test\n\nSELECT :datenstand AS numerator WHERE :stichtag BETWEEN 20241231 AND 20251231\n' > cat0/DS-1.sql
+expect_exit 0 bimo indicators compute DS-1 --catalogue cat0 --period 2023..2025 --format csv --intern
+expect_eq "$OUT" "indicator,period,numerator,denominator,value,flag
+DS-1,2023,0,,0,–
+DS-1,2024,20251231,,20251231,
+DS-1,2025,20251231,,20251231," ":datenstand is the snapshot's date"
+
 expect_eq "$(sqlite3 s.db 'SELECT count(*) FROM melderegister')" "18" "store unchanged"
 finish

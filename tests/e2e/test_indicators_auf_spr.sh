@@ -245,53 +245,84 @@ csv AUF-3 --period 2024
 expect_contains "$OUT" "AUF-3,2024,7,,7," "AUF-3 2024"
 
 # ==== AUF-4 Statuswechsel 31.12.2024 -> 31.12.2025 (persons matched by pseudonym) ================
-# offen on 31.12.2024 (5): A01 -> offen, A12 -> offen, A03 -> anerkannt befristet (GFK),
-# A07 -> abgelehnt (Duldung), A14 -> not in the 2025 extract: 2/5, 1/5, 1/5, 1/5.
+# Rows: the group on 31.12.2024 (schutzstatus_vorher), columns: the group on 31.12.2025.
+#   offen (5): A01 A12 -> offen, A03 -> anerkannt befristet (GFK), A07 -> abgelehnt (Duldung),
+#     A14 -> not in the 2025 extract: 2/5 = 40 %, 1/5 = 20 % each.
+#   anerkannt befristet (4): A04 A05 stay (§ 24), A06 -> unbefristet (§ 26 Abs. 3), A15 gone:
+#     2/4 = 50 %, 1/4 = 25 %, 1/4 = 25 %.
+#   anerkannt unbefristet: nobody on 31.12.2024, so no row.
+#   abgelehnt (2): A08 stays (§ 60a -> § 50), A10 -> kein Schutzstatus (§ 104c): 50 %, 50 %.
+#   kein Schutzstatus (2): A09 stays, A16 gone: 50 %, 50 %.
+#   neu (3): A02 (offen), A11 and A13 (kein Schutzstatus) are not in the 2024 extract: 1/3,
+#     2/3.
+# All rows (Insgesamt): 5 + 4 + 2 + 2 + 3 = 16 persons; columns offen A01 A12 A02 = 3,
+# befristet A03 A04 A05 = 3, unbefristet A06 = 1, abgelehnt A07 A08 = 2, kein A09 A10 A11 A13
+# = 4, nicht mehr im Bestand A14 A15 A16 = 3: 3/16 = 18,75 %, 1/16 = 6,25 %, 2/16 = 12,5 %,
+# 4/16 = 25 %. Without "nicht mehr im Bestand" the columns hold the 13 persons of 31.12.2025;
+# without "neu" the rows the 13 of 31.12.2024.
+csv AUF-4 --period 2025 --by schutzstatus_vorher,schutzstatus
+expect_eq "$OUT" "indicator,period,schutzstatus_vorher,schutzstatus,numerator,denominator,value,flag
+AUF-4,2025,Insgesamt,Insgesamt,16,16,100,
+AUF-4,2025,Insgesamt,offen,3,16,18.75,
+AUF-4,2025,Insgesamt,anerkannt befristet,3,16,18.75,
+AUF-4,2025,Insgesamt,anerkannt unbefristet,1,16,6.25,
+AUF-4,2025,Insgesamt,abgelehnt,2,16,12.5,
+AUF-4,2025,Insgesamt,kein Schutzstatus,4,16,25,
+AUF-4,2025,Insgesamt,nicht mehr im Bestand,3,16,18.75,
+AUF-4,2025,offen,Insgesamt,5,5,100,
+AUF-4,2025,offen,offen,2,5,40,
+AUF-4,2025,offen,anerkannt befristet,1,5,20,
+AUF-4,2025,offen,anerkannt unbefristet,0,5,0,–
+AUF-4,2025,offen,abgelehnt,1,5,20,
+AUF-4,2025,offen,kein Schutzstatus,0,5,0,–
+AUF-4,2025,offen,nicht mehr im Bestand,1,5,20,
+AUF-4,2025,anerkannt befristet,Insgesamt,4,4,100,
+AUF-4,2025,anerkannt befristet,offen,0,4,0,–
+AUF-4,2025,anerkannt befristet,anerkannt befristet,2,4,50,
+AUF-4,2025,anerkannt befristet,anerkannt unbefristet,1,4,25,
+AUF-4,2025,anerkannt befristet,abgelehnt,0,4,0,–
+AUF-4,2025,anerkannt befristet,kein Schutzstatus,0,4,0,–
+AUF-4,2025,anerkannt befristet,nicht mehr im Bestand,1,4,25,
+AUF-4,2025,abgelehnt,Insgesamt,2,2,100,
+AUF-4,2025,abgelehnt,offen,0,2,0,–
+AUF-4,2025,abgelehnt,anerkannt befristet,0,2,0,–
+AUF-4,2025,abgelehnt,anerkannt unbefristet,0,2,0,–
+AUF-4,2025,abgelehnt,abgelehnt,1,2,50,
+AUF-4,2025,abgelehnt,kein Schutzstatus,1,2,50,
+AUF-4,2025,abgelehnt,nicht mehr im Bestand,0,2,0,–
+AUF-4,2025,kein Schutzstatus,Insgesamt,2,2,100,
+AUF-4,2025,kein Schutzstatus,offen,0,2,0,–
+AUF-4,2025,kein Schutzstatus,anerkannt befristet,0,2,0,–
+AUF-4,2025,kein Schutzstatus,anerkannt unbefristet,0,2,0,–
+AUF-4,2025,kein Schutzstatus,abgelehnt,0,2,0,–
+AUF-4,2025,kein Schutzstatus,kein Schutzstatus,1,2,50,
+AUF-4,2025,kein Schutzstatus,nicht mehr im Bestand,1,2,50,
+AUF-4,2025,neu,Insgesamt,3,3,100,
+AUF-4,2025,neu,offen,1,3,33.3333333333333,
+AUF-4,2025,neu,anerkannt befristet,0,3,0,–
+AUF-4,2025,neu,anerkannt unbefristet,0,3,0,–
+AUF-4,2025,neu,abgelehnt,0,3,0,–
+AUF-4,2025,neu,kein Schutzstatus,2,3,66.6666666666667,
+AUF-4,2025,neu,nicht mehr im Bestand,0,3,0,–" "AUF-4 transition matrix"
+# The share_of dimension is always there: without --by, the column totals of all 16.
 csv AUF-4 --period 2025
 expect_eq "$OUT" "indicator,period,schutzstatus,numerator,denominator,value,flag
-AUF-4,2025,Insgesamt,5,5,100,
-AUF-4,2025,offen,2,5,40,
-AUF-4,2025,anerkannt befristet,1,5,20,
-AUF-4,2025,abgelehnt,1,5,20,
-AUF-4,2025,nicht mehr im Bestand,1,5,20," "AUF-4 from offen"
-# anerkannt befristet (4): A04 A05 stay (§ 24), A06 -> unbefristet (§ 26 Abs. 3), A15 gone.
-csv AUF-4 --period 2025 --param "vorher=anerkannt befristet"
-expect_eq "$OUT" "indicator,period,schutzstatus,numerator,denominator,value,flag
-AUF-4,2025,Insgesamt,4,4,100,
-AUF-4,2025,anerkannt befristet,2,4,50,
-AUF-4,2025,anerkannt unbefristet,1,4,25,
-AUF-4,2025,nicht mehr im Bestand,1,4,25," "AUF-4 from anerkannt befristet"
-# abgelehnt (2): A08 stays (§ 60a -> § 50), A10 -> kein Schutzstatus (§ 104c).
-csv AUF-4 --period 2025 --param vorher=abgelehnt
-expect_eq "$OUT" "indicator,period,schutzstatus,numerator,denominator,value,flag
-AUF-4,2025,Insgesamt,2,2,100,
-AUF-4,2025,abgelehnt,1,2,50,
-AUF-4,2025,kein Schutzstatus,1,2,50," "AUF-4 from abgelehnt"
-# kein Schutzstatus (2): A09 stays, A16 gone. anerkannt unbefristet: nobody on 31.12.2024.
-csv AUF-4 --period 2025 --param "vorher=kein Schutzstatus"
-expect_eq "$OUT" "indicator,period,schutzstatus,numerator,denominator,value,flag
-AUF-4,2025,Insgesamt,2,2,100,
-AUF-4,2025,kein Schutzstatus,1,2,50,
-AUF-4,2025,nicht mehr im Bestand,1,2,50," "AUF-4 from kein Schutzstatus"
-csv AUF-4 --period 2025 --param "vorher=anerkannt unbefristet"
-expect_eq "$OUT" "indicator,period,schutzstatus,numerator,denominator,value,flag
-AUF-4,2025,Insgesamt,0,0,,–" "AUF-4 from an empty group"
-# neu (3): A02 (offen), A11 and A13 (kein Schutzstatus) are not in the 2024 extract.
-csv AUF-4 --period 2025 --param vorher=neu
-expect_eq "$OUT" "indicator,period,schutzstatus,numerator,denominator,value,flag
-AUF-4,2025,Insgesamt,3,3,100,
-AUF-4,2025,offen,1,3,33.3333333333333,
-AUF-4,2025,kein Schutzstatus,2,3,66.6666666666667," "AUF-4 new persons"
-# The matrix adds up: 5 + 4 + 0 + 2 + 2 = 13 persons on 31.12.2024; the 2025 groups of all rows,
-# 4 + 3 + 2 + 1 + 3 = 13 persons on 31.12.2025.
-# Who is gone keeps the municipality of 2024: A14 lived in Bramsche with A07.
-csv AUF-4 --period 2025 --by gemeinde
-expect_contains "$OUT" "AUF-4,2025,Insgesamt,03459014,2,2,100," "AUF-4 Bramsche"
-expect_contains "$OUT" "AUF-4,2025,nicht mehr im Bestand,03459014,1,2,50," "AUF-4 gone from Bramsche"
-expect_contains "$OUT" "AUF-4,2025,offen,03459024,1,2,50," "AUF-4 Melle"
+AUF-4,2025,Insgesamt,16,16,100,
+AUF-4,2025,offen,3,16,18.75,
+AUF-4,2025,anerkannt befristet,3,16,18.75,
+AUF-4,2025,anerkannt unbefristet,1,16,6.25,
+AUF-4,2025,abgelehnt,2,16,12.5,
+AUF-4,2025,kein Schutzstatus,4,16,25,
+AUF-4,2025,nicht mehr im Bestand,3,16,18.75," "AUF-4 columns"
+# Who is gone keeps the municipality of 2024: of the offen row, A14 lived in Bramsche with A07
+# (now abgelehnt, still in Bramsche): 1/2 each; Melle holds A01 (offen) and A03 (befristet).
+csv AUF-4 --period 2025 --by schutzstatus_vorher,gemeinde
+expect_contains "$OUT" "AUF-4,2025,Insgesamt,offen,03459014,2,2,100," "AUF-4 Bramsche"
+expect_contains "$OUT" "AUF-4,2025,nicht mehr im Bestand,offen,03459014,1,2,50," "AUF-4 gone from Bramsche"
+expect_contains "$OUT" "AUF-4,2025,offen,offen,03459024,1,2,50," "AUF-4 Melle"
 # A date compares with the newest snapshot before it (31.12.2024); 2024 has no snapshot before.
 csv AUF-4 --period 31.12.2025
-expect_contains "$OUT" "AUF-4,2025-12-31,Insgesamt,5,5,100," "AUF-4 on a date"
+expect_contains "$OUT" "AUF-4,2025-12-31,Insgesamt,16,16,100," "AUF-4 on a date"
 csv AUF-4 --period 2024
 expect_eq "$OUT" "indicator,period,schutzstatus,numerator,denominator,value,flag
 AUF-4,2024,Insgesamt,,,,…" "AUF-4 without a previous snapshot"
@@ -344,18 +375,30 @@ SPR-1,2025Q3,0,,0,–
 SPR-1,2025Q4,1,,1," "SPR-1 quarters"
 csv SPR-1 --period 2024Q4
 expect_contains "$OUT" "SPR-1,2024Q4,1,,1," "SPR-1 entitlement on the last day of a quarter"
-# Kind and issuer through parameters. 2025: berechtigt K06 K09 K10 K12 = 4 (verpflichtet K05
-# K07 K08 = 3); ABH K06 K08 K10 K12 = 4; BAMF K09 = 1; verpflichtet by the Jobcenter K05 K07 = 2.
-csv SPR-1 --period 2025 --param art=berechtigt
-expect_contains "$OUT" "SPR-1,2025,4,,4," "SPR-1 berechtigt"
-csv SPR-1 --period 2025 --param art=verpflichtet
-expect_contains "$OUT" "SPR-1,2025,3,,3," "SPR-1 verpflichtet"
-csv SPR-1 --period 2025 --param stelle=ABH
-expect_contains "$OUT" "SPR-1,2025,4,,4," "SPR-1 ABH"
-csv SPR-1 --period 2025 --param stelle=BAMF
-expect_contains "$OUT" "SPR-1,2025,1,,1," "SPR-1 BAMF"
-csv SPR-1 --period 2025 --param art=verpflichtet --param stelle=Jobcenter
-expect_contains "$OUT" "SPR-1,2025,2,,2," "SPR-1 verpflichtet by the Jobcenter"
+# By kind and issuer, 2025 (7): berechtigt K06 K10 K12 (ABH), K09 (BAMF) = 4; verpflichtet K08
+# (ABH), K07 and K05's second entitlement (Jobcenter) = 3. ABH K06 K08 K10 K12 = 4, Jobcenter
+# K05 K07 = 2, BAMF K09 = 1. Nobody berechtigt by the Jobcenter, nobody verpflichtet by the
+# BAMF: 0 ("–"); both lists are shown complete, in the order of their code lists.
+csv SPR-1 --period 2025 --by berechtigung_art,ausgestellt_von
+expect_eq "$OUT" "indicator,period,berechtigung_art,ausgestellt_von,numerator,denominator,value,flag
+SPR-1,2025,Insgesamt,Insgesamt,7,,7,
+SPR-1,2025,Insgesamt,ABH,4,,4,
+SPR-1,2025,Insgesamt,Jobcenter,2,,2,
+SPR-1,2025,Insgesamt,BAMF,1,,1,
+SPR-1,2025,berechtigt,Insgesamt,4,,4,
+SPR-1,2025,berechtigt,ABH,3,,3,
+SPR-1,2025,berechtigt,Jobcenter,0,,0,–
+SPR-1,2025,berechtigt,BAMF,1,,1,
+SPR-1,2025,verpflichtet,Insgesamt,3,,3,
+SPR-1,2025,verpflichtet,ABH,1,,1,
+SPR-1,2025,verpflichtet,Jobcenter,2,,2,
+SPR-1,2025,verpflichtet,BAMF,0,,0,–" "SPR-1 by kind and issuer"
+# 2024 (5) by kind: berechtigt K01 K03 K05 = 3, verpflichtet K02 K04 = 2.
+csv SPR-1 --period 2024 --by berechtigung_art
+expect_eq "$OUT" "indicator,period,berechtigung_art,numerator,denominator,value,flag
+SPR-1,2024,Insgesamt,5,,5,
+SPR-1,2024,berechtigt,3,,3,
+SPR-1,2024,verpflichtet,2,,2," "SPR-1 2024 by kind"
 csv SPR-1 --period 2025 --by geschlecht
 expect_eq "$OUT" "indicator,period,geschlecht,numerator,denominator,value,flag
 SPR-1,2025,Insgesamt,7,,7,
@@ -484,33 +527,64 @@ SPR-4a,2025,frauen,1,1,100,
 SPR-4a,2025,zweitschrift,1,1,100," "SPR-4a share of women"
 
 # ==== SPR-5 DTZ-Ergebnisse =======================================================================
-# DTZ taken in 2025 (6): B1 K05 (15.03., allgemein), K05 (01.10., allgemein), K06 (jugend); A2
-# K02 (alpha), K10 (eltern); unter A2 K04 (frauen). K12 took only the LiD test: not counted.
-# B1 3/6 = 50 %, A2 2/6, unter A2 1/6: together 100 %. 2024: K01 B1, 1/1.
+# DTZ taken in 2025 (6): B1 K05 (15.03., allgemein, m), K05 (01.10., allgemein, m), K06 (jugend,
+# w); A2 K02 (alpha, w), K10 (eltern, w); unter A2 K04 (frauen, w). K12 took only the LiD test:
+# not counted. B1 3/6 = 50 %, A2 2/6 = 33,3 %, unter A2 1/6 = 16,7 %: together 100 %. 2024: K01
+# B1, 1/1; A2 and unter A2 0/1 (all three results are always shown).
 csv SPR-5 --period 2024..2025
-expect_eq "$OUT" "indicator,period,numerator,denominator,value,flag
-SPR-5,2024,1,1,100,
-SPR-5,2025,3,6,50," "SPR-5 B1"
-csv SPR-5 --period 2025 --param niveau=A2
-expect_eq "$OUT" "indicator,period,numerator,denominator,value,flag
-SPR-5,2025,2,6,33.3333333333333," "SPR-5 A2"
-csv SPR-5 --period 2025 --param "niveau=unter A2"
-expect_eq "$OUT" "indicator,period,numerator,denominator,value,flag
-SPR-5,2025,1,6,16.6666666666667," "SPR-5 unter A2"
-csv SPR-5 --period 2025 --by kursart
-expect_eq "$OUT" "indicator,period,kursart,numerator,denominator,value,flag
-SPR-5,2025,Insgesamt,3,6,50,
-SPR-5,2025,allgemein,2,2,100,
-SPR-5,2025,alpha,0,1,0,–
-SPR-5,2025,jugend,1,1,100,
-SPR-5,2025,eltern,0,1,0,–
-SPR-5,2025,frauen,0,1,0,–" "SPR-5 B1 by course type"
-# Men: both exams of K05, 2/2; women K02 K04 K06 K10: K06 only, 1/4.
-csv SPR-5 --period 2025 --by geschlecht
-expect_eq "$OUT" "indicator,period,geschlecht,numerator,denominator,value,flag
-SPR-5,2025,Insgesamt,3,6,50,
-SPR-5,2025,m,2,2,100,
-SPR-5,2025,w,1,4,25," "SPR-5 B1 by sex"
+expect_eq "$OUT" "indicator,period,dtz_ergebnis,numerator,denominator,value,flag
+SPR-5,2024,Insgesamt,1,1,100,
+SPR-5,2024,B1,1,1,100,
+SPR-5,2024,A2,0,1,0,–
+SPR-5,2024,unter A2,0,1,0,–
+SPR-5,2025,Insgesamt,6,6,100,
+SPR-5,2025,B1,3,6,50,
+SPR-5,2025,A2,2,6,33.3333333333333,
+SPR-5,2025,unter A2,1,6,16.6666666666667," "SPR-5 shares"
+# By course type: allgemein K05 K05 (B1, B1) 2/2; alpha K02 A2, jugend K06 B1, eltern K10 A2,
+# frauen K04 unter A2, 1/1 each; no zweitschrift (K12 has no DTZ).
+csv SPR-5 --period 2025 --by kursart,dtz_ergebnis
+expect_eq "$OUT" "indicator,period,kursart,dtz_ergebnis,numerator,denominator,value,flag
+SPR-5,2025,Insgesamt,Insgesamt,6,6,100,
+SPR-5,2025,Insgesamt,B1,3,6,50,
+SPR-5,2025,Insgesamt,A2,2,6,33.3333333333333,
+SPR-5,2025,Insgesamt,unter A2,1,6,16.6666666666667,
+SPR-5,2025,allgemein,Insgesamt,2,2,100,
+SPR-5,2025,allgemein,B1,2,2,100,
+SPR-5,2025,allgemein,A2,0,2,0,–
+SPR-5,2025,allgemein,unter A2,0,2,0,–
+SPR-5,2025,alpha,Insgesamt,1,1,100,
+SPR-5,2025,alpha,B1,0,1,0,–
+SPR-5,2025,alpha,A2,1,1,100,
+SPR-5,2025,alpha,unter A2,0,1,0,–
+SPR-5,2025,jugend,Insgesamt,1,1,100,
+SPR-5,2025,jugend,B1,1,1,100,
+SPR-5,2025,jugend,A2,0,1,0,–
+SPR-5,2025,jugend,unter A2,0,1,0,–
+SPR-5,2025,eltern,Insgesamt,1,1,100,
+SPR-5,2025,eltern,B1,0,1,0,–
+SPR-5,2025,eltern,A2,1,1,100,
+SPR-5,2025,eltern,unter A2,0,1,0,–
+SPR-5,2025,frauen,Insgesamt,1,1,100,
+SPR-5,2025,frauen,B1,0,1,0,–
+SPR-5,2025,frauen,A2,0,1,0,–
+SPR-5,2025,frauen,unter A2,1,1,100," "SPR-5 by course type"
+# Men: both exams of K05, B1 2/2; women K06 B1, K02 K10 A2, K04 unter A2: 1/4 = 25 %, 2/4 =
+# 50 %, 1/4 = 25 %.
+csv SPR-5 --period 2025 --by geschlecht,dtz_ergebnis
+expect_eq "$OUT" "indicator,period,geschlecht,dtz_ergebnis,numerator,denominator,value,flag
+SPR-5,2025,Insgesamt,Insgesamt,6,6,100,
+SPR-5,2025,Insgesamt,B1,3,6,50,
+SPR-5,2025,Insgesamt,A2,2,6,33.3333333333333,
+SPR-5,2025,Insgesamt,unter A2,1,6,16.6666666666667,
+SPR-5,2025,m,Insgesamt,2,2,100,
+SPR-5,2025,m,B1,2,2,100,
+SPR-5,2025,m,A2,0,2,0,–
+SPR-5,2025,m,unter A2,0,2,0,–
+SPR-5,2025,w,Insgesamt,4,4,100,
+SPR-5,2025,w,B1,1,4,25,
+SPR-5,2025,w,A2,2,4,50,
+SPR-5,2025,w,unter A2,1,4,25," "SPR-5 by sex"
 
 # ==== SPR-6 Kurserfolg ===========================================================================
 # Persons with an exam in 2025 (6): K02 (A2), K04 (unter A2, LiD failed), K05 (March: B1 but LiD
@@ -643,14 +717,13 @@ scsv AUF-3 --period 2025
 expect_eq "$(total "$OUT" 2025)" "$n_schutz25" "AUF-3 total = protection seekers under 25"
 scsv AUF-3 --period 2025 --param alter_bis=200
 expect_eq "$(total "$OUT" 2025)" "$n_schutz" "AUF-3 all ages = AUF-1"
-# AUF-4: the rows of the matrix add up to the stock of 31.12.2024, and their 2025 columns plus
-# the new persons to the stock of 31.12.2025.
-before=0 after=0
-for v in offen "anerkannt befristet" "anerkannt unbefristet" abgelehnt "kein Schutzstatus" neu; do
-    scsv AUF-4 --period 2025 --param "vorher=$v"
-    [ "$v" = neu ] || before=$((before + $(total "$OUT" 2025)))
-    after=$((after + $(categories "$OUT" "nicht mehr im Bestand")))
-done
+# AUF-4: the rows of the matrix (without "neu") add up to the stock of 31.12.2024, its columns
+# (without "nicht mehr im Bestand") to the stock of 31.12.2025.
+scsv AUF-4 --period 2025 --by schutzstatus_vorher,schutzstatus
+before=$(printf '%s\n' "$OUT" | awk -F, '$3 != "Insgesamt" && $3 != "neu" && $4 == "Insgesamt" {
+    s += $5 } END {print s + 0}')
+after=$(printf '%s\n' "$OUT" | awk -F, '$3 == "Insgesamt" && $4 != "Insgesamt" &&
+    $4 != "nicht mehr im Bestand" && NR > 1 {s += $5} END {print s + 0}')
 expect_eq "$before" "$n_auf24" "AUF-4: the rows hold the stock of 31.12.2024"
 expect_eq "$after" "$n_auf" "AUF-4: the columns hold the stock of 31.12.2025"
 
@@ -672,9 +745,7 @@ scsv SPR-2 --period 2019..2025; s2=$OUT
 scsv SPR-3 --period 2019..2025; s3=$OUT
 scsv SPR-4 --period 2019..2025; s4=$OUT
 scsv SPR-4a --period 2019..2025; s4a=$OUT
-scsv SPR-5 --period 2019..2025; b1=$OUT
-scsv SPR-5 --period 2019..2025 --param niveau=A2; a2=$OUT
-scsv SPR-5 --period 2019..2025 --param "niveau=unter A2"; ua2=$OUT
+scsv SPR-5 --period 2019..2025; s5=$OUT
 scsv SPR-6 --period 2019..2025; s6=$OUT
 scsv SPR-1 --period 2019Q1..2025Q4; s1q=$OUT
 col() { printf '%s\n' "$1" | awk -F, -v p="$2" -v c="$3" '$2 == p {print $c}'; }
@@ -690,9 +761,10 @@ for y in 2019 2020 2021 2022 2023 2024 2025; do
     expect_eq "$(col "$s4a" $y 4)" "$n" "SPR-4a $y denominator = SPR-4"
     n=$(q "SELECT count(*) FROM integrationskurs WHERE $IK AND pruefung_datum / 10000 = $y
            AND dtz_ergebnis IS NOT NULL")
-    expect_eq "$(col "$b1" $y 4)" "$n" "SPR-5 $y denominator = direct count"
-    expect_eq "$(( $(col "$b1" $y 3) + $(col "$a2" $y 3) + $(col "$ua2" $y 3) ))" "$n" \
-        "SPR-5 $y: B1 + A2 + unter A2"
+    expect_eq "$(printf '%s\n' "$s5" | awk -F, -v p=$y '$2 == p && $3 == "Insgesamt" {print $5}')" \
+        "$n" "SPR-5 $y denominator = direct count"
+    expect_eq "$(printf '%s\n' "$s5" | awk -F, -v p=$y '$2 == p && $3 != "Insgesamt" {s += $4}
+        END {print s + 0}')" "$n" "SPR-5 $y: B1 + A2 + unter A2"
     n=$(q "SELECT count(DISTINCT person) FROM integrationskurs WHERE $IK
            AND pruefung_datum / 10000 = $y")
     expect_eq "$(col "$s6" $y 4)" "$n" "SPR-6 $y denominator = persons with an exam"

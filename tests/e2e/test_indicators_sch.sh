@@ -186,6 +186,25 @@ expect_eq "$OUT" "indicator,period,geschlecht,numerator,denominator,value,flag
 BBS-1,2025/26,Insgesamt,7,,7,
 BBS-1,2025/26,m,4,,4,
 BBS-1,2025/26,w,3,,3," "BBS-1 by sex"
+# By programme: BES1 B01 B02 = 2, BES2 B03 B04 B16 = 3, SPRINT B05 = 1, SPRINT-D B06 = 1; the
+# German ones B01 (BES1), B03 B16 (BES2); SPRINT and SPRINT-Dual have no German pupil (0, "–").
+csv BBS-1 --period 2025/26 --by bildungsgang,deutsch
+expect_eq "$OUT" "indicator,period,bildungsgang,deutsch,numerator,denominator,value,flag
+BBS-1,2025/26,Insgesamt,Insgesamt,7,,7,
+BBS-1,2025/26,Insgesamt,deutsch,3,,3,
+BBS-1,2025/26,Insgesamt,nichtdeutsch,4,,4,
+BBS-1,2025/26,BES1,Insgesamt,2,,2,
+BBS-1,2025/26,BES1,deutsch,1,,1,
+BBS-1,2025/26,BES1,nichtdeutsch,1,,1,
+BBS-1,2025/26,BES2,Insgesamt,3,,3,
+BBS-1,2025/26,BES2,deutsch,2,,2,
+BBS-1,2025/26,BES2,nichtdeutsch,1,,1,
+BBS-1,2025/26,SPRINT,Insgesamt,1,,1,
+BBS-1,2025/26,SPRINT,deutsch,0,,0,–
+BBS-1,2025/26,SPRINT,nichtdeutsch,1,,1,
+BBS-1,2025/26,SPRINT-D,Insgesamt,1,,1,
+BBS-1,2025/26,SPRINT-D,deutsch,0,,0,–
+BBS-1,2025/26,SPRINT-D,nichtdeutsch,1,,1," "BBS-1 by programme and German/non-German"
 csv BBS-1 --period 2025/26 --by region
 expect_contains "$OUT" "BBS-1,2025/26,Mitte/Ost,4,,4," "BBS-1 Mitte/Ost"
 expect_contains "$OUT" "BBS-1,2025/26,Nordkreis,3,,3," "BBS-1 Nordkreis"
@@ -319,7 +338,7 @@ for spec in "SCH-1 $SJ schulform deutsch geschlecht gemeinde kommune region" \
             "SCH-3 $SJ schulform gemeinde kommune region geschlecht deutsch" \
             "SCH-4 $SJ schulform gemeinde kommune region deutsch geschlecht" \
             "SCH-4a $SJ schulform gemeinde kommune region geschlecht" \
-            "BBS-1 $SJ deutsch geschlecht gemeinde kommune region" \
+            "BBS-1 $SJ bildungsgang deutsch geschlecht gemeinde kommune region" \
             "BBS-2 $SJ deutsch geschlecht gemeinde kommune region" \
             "ABS-1 $AJ abschluss deutsch geschlecht schulform gemeinde kommune region" \
             "ABS-2 $AJ deutsch geschlecht"; do

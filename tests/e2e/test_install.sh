@@ -20,7 +20,14 @@ if find "$ROOT/share/bimo" -path '*example*' | grep -q .; then fail "example ext
 # it says so, and BIMO_DATA points it to the staged data.
 export LD_LIBRARY_PATH="$(dirname "$LIB")"
 unset BIMO_DATA
-expect_exit 0 "$ROOT/bin/bimo" --db s.db init
+# init copies the code lists into the new store: without the data folder it fails and leaves
+# no store behind.
+if [ -d "$PREFIX/share/bimo" ]; then pass; else
+    expect_exit 66 "$ROOT/bin/bimo" --db s.db init
+    expect_contains "$ERR" "data folder $PREFIX/share/bimo does not exist (set BIMO_DATA)" "init without data"
+    expect_eq "$(ls s.db s.db.key 2>/dev/null)" "" "no store left behind"
+fi
+BIMO_DATA="$ROOT/share/bimo" expect_exit 0 "$ROOT/bin/bimo" --db s.db init
 printf 'person_id;geburtsdatum;geschlecht;staatsangehoerigkeit;ags\nX1;01.01.1990;m;000;03459024\n' > m.csv
 if [ -d "$PREFIX/share/bimo" ]; then pass; else
     expect_exit 66 "$ROOT/bin/bimo" --db s.db import melderegister m.csv --stichtag 31.12.2025

@@ -13,6 +13,7 @@
 
 #include "aggregate.h"
 #include "catalogue.h"
+#include "dims.h"
 #include "period.h"
 
 /* ---- Periods -------------------------------------------------------------------------------- */
@@ -303,6 +304,32 @@ static void quantiles(void **state)
 
 /* ---- Margins -------------------------------------------------------------------------------- */
 
+/* The dimension table: each row sits at its id, names are unique, and the public list, the
+ * lookup by name and the text for error messages all read the same rows. */
+static void dimension_table(void **state)
+{
+    (void)state;
+    char list[400];
+    bimo_dim_list(list, sizeof list);
+    assert_int_equal(bimo_dimension_count(), BIMO_DIM_COUNT);
+    for (size_t i = 0; i < bimo_dimension_count(); i++) {
+        const char *name = bimo_dimension_name(i);
+        assert_non_null(name);
+        const bimo_dim_spec *d = bimo_dim_find(name);
+        assert_non_null(d);
+        assert_int_equal(d->id, i);
+        assert_ptr_equal(bimo_dim_get((bimo_dim_id)i), d);
+        assert_non_null(bimo_dimension_title(name));
+        assert_non_null(strstr(list, name));
+        assert_true(d->geo_level || d->codelist); /* every other dimension has its labels */
+    }
+    assert_null(bimo_dimension_name(BIMO_DIM_COUNT));
+    assert_null(bimo_dim_find("bundesland"));
+    assert_string_equal(bimo_dim_get(BIMO_DIM_SCHUTZSTATUS_VORHER)->codelist, "schutzstatus");
+    assert_string_equal(bimo_dim_get(BIMO_DIM_DTZ_ERGEBNIS)->sort_col, "sortierung");
+    assert_int_equal(strncmp(list, "gemeinde, kommune, region, ", 27), 0);
+}
+
 static void margins(void **state)
 {
     (void)state;
@@ -363,9 +390,10 @@ static void margins(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(period_parsing), cmocka_unit_test(period_iteration),
-        cmocka_unit_test(header_valid),   cmocka_unit_test(header_errors),
-        cmocka_unit_test(quantiles),      cmocka_unit_test(margins),
+        cmocka_unit_test(period_parsing),  cmocka_unit_test(period_iteration),
+        cmocka_unit_test(header_valid),    cmocka_unit_test(header_errors),
+        cmocka_unit_test(quantiles),       cmocka_unit_test(margins),
+        cmocka_unit_test(dimension_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

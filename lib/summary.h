@@ -1,0 +1,36 @@
+/* summary.h — the per-snapshot count tables melderegister_summary and aufenthalt_summary,
+ * counted in memory while the import loads a file and written when it finishes. */
+#ifndef BIMO_SUMMARY_H
+#define BIMO_SUMMARY_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "bimo.h"
+
+#define BIMO_SUMMARY_INPUTS 5
+#define BIMO_SUMMARY_NULL   INT64_MIN /* an input value that is NULL */
+
+typedef struct bimo_summary bimo_summary;
+
+/* Starts the counts of one import of source. *out is NULL (and BIMO_OK returned) when the
+ * source has no summary table. Free with bimo_summary_free(). */
+bimo_status bimo_summary_new(const char *source, bimo_summary **out, bimo_error *err);
+void bimo_summary_free(bimo_summary *sum); /* NULL is fine */
+
+/* The fact column whose value is input i (0 .. BIMO_SUMMARY_INPUTS - 1), e.g. "geburtsdatum". */
+const char *bimo_summary_input(const bimo_summary *sum, int i);
+
+/* Adds delta (1 for a loaded row, -1 for a row removed again) to the count of the row with
+ * the input values in[] (BIMO_SUMMARY_NULL for NULL) in the snapshot with index snapshot
+ * (0 .. 63, the import's own numbering) and reference date stichtag (yyyymmdd).
+ * Returns 0, or -1 when out of memory. */
+int bimo_summary_add(bimo_summary *sum, int snapshot, int32_t stichtag, const int64_t in[],
+                     int64_t delta);
+
+/* Replaces the summary rows of snapshot_id in db with the counts of snapshot (inside the
+ * caller's transaction, so a rolled-back import leaves the old rows). */
+bimo_status bimo_summary_write(const bimo_summary *sum, sqlite3 *db, int snapshot,
+                               int64_t snapshot_id, bimo_error *err);
+
+#endif
