@@ -87,7 +87,8 @@ typedef struct {
     int64_t second; /* second key value (e.g. berechtigung_datum), 0 if none */
     int snapshot;
     int64_t line;
-    char *raw;
+    long raw_at; /* offset of its masked text in cand_raw */
+    uint32_t raw_len;
 } dup_candidate;
 
 typedef struct {
@@ -97,7 +98,7 @@ typedef struct {
 
 typedef struct {
     uint64_t *bits;
-    uint64_t nbits; /* power of two */
+    uint64_t nbits; /* a multiple of 512 */
     int64_t capacity, count;
 } bloom_layer;
 
@@ -135,9 +136,11 @@ typedef struct importer {
 
     /* duplicates */
     bloom_layer layers[16];
+    int bloom_known_size; /* the first layer was sized from the input's size */
     int nlayers;
     dup_candidate *cands;
-    FILE *keys; /* key_line of every loaded row */
+    FILE *keys;     /* key_line of every loaded row */
+    FILE *cand_raw; /* masked text of the candidates, read back for the true repeats */
     key_line keybuf[4096];
     int nkeybuf;
     size_t ncands, cap_cands;
@@ -575,11 +578,26 @@ static bimo_status open_snapshot(importer *im, snapshot_ref *s)
                               im->source->name, stichtag, (long long)im->import_id);
     rc = sql ? sqlite3_exec(im->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
     sqlite3_free(sql);
+    if (rc == SQLITE_OK && s->id && im->summary) { /* its counts go with its rows */
+        sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE snapshot_id = %lld",
+                              bimo_summary_table(im->summary), (long long)s->id);
+        rc = sql ? sqlite3_exec(im->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+        sqlite3_free(sql);
+    }
     if (rc != SQLITE_OK)
         return bimo_store_fail(im->db, &im->store_err, "cannot prepare the snapshot");
     if (!s->id)
         s->id = sqlite3_last_insert_rowid(im->db);
     return BIMO_OK;
+}
+
+/* Writes the counts held in memory (the store thread while loading, then the finish). */
+static bimo_status flush_summary(importer *im, bimo_error *err)
+{
+    int64_t ids[MAX_SNAPSHOTS];
+    for (int i = 0; i < im->nsnaps; i++)
+        ids[i] = im->snaps[i].id;
+    return bimo_summary_flush(im->summary, im->db, ids, err);
 }
 
 /* ---- Duplicate keys: Bloom filter + exact check of candidates ------------------------- */
@@ -588,9 +606,9 @@ static bimo_status bloom_add_layer(importer *im, int64_t capacity)
 {
     if (im->nlayers == (int)(sizeof im->layers / sizeof im->layers[0]))
         return bimo_fail(im->err, BIMO_ERR_NOMEM, "too many rows for duplicate detection");
-    uint64_t nbits = 1 << 16; /* at least 128 blocks of 512 bits */
-    while (nbits < (uint64_t)capacity * 16)
-        nbits <<= 1;
+    uint64_t nbits = ((uint64_t)capacity * 16 + 511) / 512 * 512; /* 16 bits a row */
+    if (nbits < 1 << 16)
+        nbits = 1 << 16;
     bloom_layer *l = &im->layers[im->nlayers];
     l->bits = aligned_alloc(64, nbits / 8);
     if (l->bits)
@@ -611,7 +629,8 @@ static bimo_status bloom_add_layer(importer *im, int64_t capacity)
 
 static uint64_t *bloom_block(const bloom_layer *l, uint64_t h1)
 {
-    return l->bits + ((h1 >> 9) & ((l->nbits >> 9) - 1)) * 8;
+    /* Lemire's multiply-shift maps h1 onto the blocks without a division. */
+    return l->bits + (size_t)(((unsigned __int128)h1 * (l->nbits >> 9)) >> 64) * 8;
 }
 
 static int bloom_has(const bloom_layer *l, uint64_t h1, uint64_t h2)
@@ -634,7 +653,10 @@ static int bloom_test_and_add(importer *im, const uint64_t key[2])
             return 1;
     bloom_layer *l = &im->layers[im->nlayers - 1];
     if (l->count >= l->capacity) {
-        if (bloom_add_layer(im, l->capacity * 2) != BIMO_OK)
+        /* The first layer was sized from the file size; a further one only has to cover
+         * the estimate's error. Input of unknown size (a pipe) doubles instead. */
+        int64_t next = im->bloom_known_size ? l->capacity / 4 : l->capacity * 2;
+        if (bloom_add_layer(im, next > (1 << 20) ? next : 1 << 20) != BIMO_OK)
             return 1; /* treat as a candidate: the exact check decides */
         l = &im->layers[im->nlayers - 1];
     }
@@ -666,11 +688,12 @@ static int add_candidate(importer *im, const staged_row *row, uint64_t key, cons
     c->second = row->second;
     c->snapshot = row->snapshot;
     c->line = row->line;
-    c->raw = malloc((size_t)row->raw_len + 32);
-    if (!c->raw)
+    char buf[RAW_KEPT + 32];
+    size_t n = mask_field(im, raw, row->raw_len, im->cols[im->person_col].field, buf);
+    c->raw_at = ftell(im->cand_raw);
+    c->raw_len = (uint32_t)n;
+    if (c->raw_at < 0 || fwrite(buf, 1, n, im->cand_raw) != n)
         return -1;
-    size_t n = mask_field(im, raw, row->raw_len, im->cols[im->person_col].field, c->raw);
-    c->raw[n] = '\0';
     im->ncands++;
     return 0;
 }
@@ -816,9 +839,10 @@ static bimo_status uncount_row(importer *im, sqlite3_stmt *q, int64_t rowid, int
     sqlite3_reset(q);
     if (!found)
         return bimo_store_fail(im->db, im->err, "cannot read a duplicate row");
-    if (bimo_summary_add(im->summary, snapshot, im->snaps[snapshot].key, in, -1))
+    int full = bimo_summary_add(im->summary, snapshot, im->snaps[snapshot].key, in, -1);
+    if (full < 0)
         return bimo_fail(im->err, BIMO_ERR_NOMEM, "out of memory");
-    return BIMO_OK;
+    return full ? flush_summary(im, im->err) : BIMO_OK;
 }
 
 /* Removes every row whose key an earlier row of the file already had, and rejects it. */
@@ -879,8 +903,11 @@ static bimo_status resolve_duplicates(importer *im)
         snprintf(reason, sizeof reason, "duplicate %s%s%s: already in line %lld",
                  im->cols[im->person_col].spec->name, second ? " and " : "", second ? second : "",
                  (long long)line0);
-        reject(im, c->line, im->cols[im->person_col].field + 1, reason, c->raw,
-               c->raw ? strlen(c->raw) : 0);
+        char raw[RAW_KEPT + 32];
+        size_t n = 0;
+        if (fflush(im->cand_raw) == 0 && fseek(im->cand_raw, c->raw_at, SEEK_SET) == 0)
+            n = fread(raw, 1, c->raw_len, im->cand_raw);
+        reject(im, c->line, im->cols[im->person_col].field + 1, reason, raw, n);
         im->snaps[c->snapshot].rows--;
         im->rows_loaded--;
     }
@@ -973,8 +1000,12 @@ static bimo_status count_rows(importer *im, const batch *b)
             int v = im->summary_value[k];
             in[k] = v < 0 || is_null(row, v) ? BIMO_SUMMARY_NULL : row->v[v];
         }
-        if (bimo_summary_add(im->summary, row->snapshot, im->snaps[row->snapshot].key, in, 1))
+        int full =
+            bimo_summary_add(im->summary, row->snapshot, im->snaps[row->snapshot].key, in, 1);
+        if (full < 0)
             return bimo_fail(&im->store_err, BIMO_ERR_NOMEM, "out of memory");
+        if (full && flush_summary(im, &im->store_err) != BIMO_OK)
+            return im->store_err.status;
     }
     return BIMO_OK;
 }
@@ -1439,10 +1470,17 @@ static bimo_status finish_run(importer *im, bimo_csv_reader *r, const char *stat
         sqlite3_free(sql);
         if (rc != SQLITE_OK)
             return bimo_store_fail(im->db, im->err, "cannot record the snapshot");
-        /* A snapshot's counts are replaced with its rows, in the same transaction. */
-        if (sn->id && im->summary &&
-            (st = bimo_summary_write(im->summary, im->db, i, sn->id, im->err)) != BIMO_OK)
-            return st;
+    }
+    /* The last counts, then the combinations that duplicates emptied again. */
+    if (im->summary && (st = flush_summary(im, im->err)) != BIMO_OK)
+        return st;
+    for (int i = 0; im->summary && i < im->nsnaps; i++) {
+        char *del = sqlite3_mprintf("DELETE FROM \"%w\" WHERE snapshot_id = %lld AND n = 0",
+                                    bimo_summary_table(im->summary), (long long)im->snaps[i].id);
+        rc = del && im->snaps[i].id ? sqlite3_exec(im->db, del, NULL, NULL, NULL) : SQLITE_OK;
+        sqlite3_free(del);
+        if (rc != SQLITE_OK)
+            return bimo_store_fail(im->db, im->err, "cannot write the counts");
     }
     /* Earlier runs whose every snapshot this one replaced no longer hold data. */
     char *sql = sqlite3_mprintf("UPDATE import_run SET status = 'replaced' WHERE source = %Q"
@@ -1464,14 +1502,14 @@ static void free_importer(importer *im)
     bimo_codelist_free(im->gemeinden);
     for (int i = 0; i < im->nlayers; i++)
         free(im->layers[i].bits);
-    for (size_t i = 0; i < im->ncands; i++)
-        free(im->cands[i].raw);
     free(im->cands);
     free(im->mask);
     free(im->district_ags);
     bimo_rejects_close(&im->rj);
     if (im->keys)
         fclose(im->keys);
+    if (im->cand_raw)
+        fclose(im->cand_raw);
     sqlite3_finalize(im->insert);
     sqlite3_finalize(im->insert_many);
     bimo_summary_free(im->summary);
@@ -1518,7 +1556,8 @@ static bimo_status load(importer *im, bimo_csv_reader *r)
     if ((st = sync_lists(im)) != BIMO_OK || (st = prepare_insert(im)) != BIMO_OK)
         return st;
     int64_t total = bimo_csv_total_bytes(r);
-    if ((st = bloom_add_layer(im, total > 0 ? total / 40 + 1024 : 1 << 20)) != BIMO_OK)
+    im->bloom_known_size = total > 0;
+    if ((st = bloom_add_layer(im, total > 0 ? total / 56 + 1024 : 1 << 20)) != BIMO_OK)
         return st;
 
     batch *batches = calloc(BATCHES, sizeof *batches);
@@ -1586,6 +1625,8 @@ static bimo_status record_failure(importer *im, bimo_csv_reader *r, const char *
     im->err = &scratch;
     for (int i = 0; i < im->nsnaps; i++)
         im->snaps[i].id = 0;
+    bimo_summary_free(im->summary); /* its counts went with the rolled-back rows */
+    im->summary = NULL;
     int64_t loaded = im->rows_loaded;
     im->rows_loaded = 0;
     bimo_status st = begin_run(im, started);
@@ -1636,7 +1677,7 @@ bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
         st = load_lists(im);
     if (st == BIMO_OK)
         st = bimo_rejects_open(&im->rj, err);
-    if (st == BIMO_OK && !(im->keys = tmpfile()))
+    if (st == BIMO_OK && (!(im->keys = tmpfile()) || !(im->cand_raw = tmpfile())))
         st = bimo_fail(err, BIMO_ERR_IO, "cannot create a temporary file: %s", strerror(errno));
     bimo_csv_reader *r = NULL;
     if (st == BIMO_OK) {

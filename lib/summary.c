@@ -3,9 +3,11 @@
  *
  * Counting in memory costs a hash probe per row (tens of milliseconds for a million rows),
  * where an INSERT ... SELECT ... GROUP BY over the loaded rows costs SQLite a sort (about
- * 2 s for a million rows). The table holds one entry per distinct combination, which for a
- * district is tens of thousands, whatever the number of persons. The same rules are written
- * in SQL in migration 3, which fills the tables of stores loaded before them. */
+ * 2 s for a million rows). The table holds at most SUMMARY_CAP combinations: when it is
+ * full its counts are added to the summary table (an upsert) and it starts again empty, so
+ * memory stays bounded however many persons a file holds (10 million persons have about
+ * 600,000 combinations). The same rules are written in SQL in migration 3, which fills the
+ * tables of stores loaded before them. */
 #include "summary.h"
 
 #include <stdlib.h>
@@ -15,7 +17,8 @@
 #include "store.h"
 #include "values.h"
 
-#define KEYS 5 /* summary columns between snapshot_id and n */
+#define KEYS        5     /* summary columns between snapshot_id and n */
+#define SUMMARY_CAP 65536 /* entries held before they are written: at most 11 MiB */
 
 typedef struct {
     const char *source, *table;
@@ -169,36 +172,42 @@ int bimo_summary_add(bimo_summary *sum, int snapshot, int32_t stichtag, const in
         sum->used++;
     }
     e->n += delta;
-    return 0;
+    return sum->used >= SUMMARY_CAP;
 }
 
-bimo_status bimo_summary_write(const bimo_summary *sum, sqlite3 *db, int snapshot,
-                               int64_t snapshot_id, bimo_error *err)
+const char *bimo_summary_table(const bimo_summary *sum)
 {
-    char *del = sqlite3_mprintf("DELETE FROM \"%w\" WHERE snapshot_id = %lld", sum->spec->table,
-                                (long long)snapshot_id);
+    return sum->spec->table;
+}
+
+bimo_status bimo_summary_flush(bimo_summary *sum, sqlite3 *db, const int64_t *snapshot_ids,
+                               bimo_error *err)
+{
+    if (!sum->used)
+        return BIMO_OK;
     char *ins = sqlite3_mprintf("INSERT INTO \"%w\" (snapshot_id, %s, n) VALUES (?, ?, ?, ?, ?,"
-                                " ?, ?)",
+                                " ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
                                 sum->spec->table, sum->spec->columns);
     sqlite3_stmt *q = NULL;
-    int rc = del && ins ? sqlite3_exec(db, del, NULL, NULL, NULL) : SQLITE_NOMEM;
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, ins, -1, &q, NULL);
+    int rc = ins ? sqlite3_prepare_v2(db, ins, -1, &q, NULL) : SQLITE_NOMEM;
     for (size_t i = 0; rc == SQLITE_OK && i < sum->nslots; i++) {
-        const entry *e = &sum->slots[i];
-        if (e->snapshot != snapshot || e->n == 0) /* n is 0 when duplicates took every row */
+        entry *e = &sum->slots[i];
+        if (e->snapshot < 0)
             continue;
-        sqlite3_bind_int64(q, 1, snapshot_id);
-        for (int k = 0; k < KEYS; k++)
-            sqlite3_bind_int64(q, 2 + k, e->key[k]);
-        sqlite3_bind_int64(q, 2 + KEYS, e->n);
-        rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-        sqlite3_reset(q);
+        if (e->n != 0) {
+            sqlite3_bind_int64(q, 1, snapshot_ids[e->snapshot]);
+            for (int k = 0; k < KEYS; k++)
+                sqlite3_bind_int64(q, 2 + k, e->key[k]);
+            sqlite3_bind_int64(q, 2 + KEYS, e->n);
+            rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+            sqlite3_reset(q);
+        }
+        e->snapshot = -1;
     }
+    sum->used = 0;
     bimo_status st =
         rc == SQLITE_OK ? BIMO_OK : bimo_store_fail(db, err, "cannot write the counts");
     sqlite3_finalize(q);
-    sqlite3_free(del);
     sqlite3_free(ins);
     return st;
 }

@@ -24,13 +24,18 @@ const char *bimo_summary_input(const bimo_summary *sum, int i);
 /* Adds delta (1 for a loaded row, -1 for a row removed again) to the count of the row with
  * the input values in[] (BIMO_SUMMARY_NULL for NULL) in the snapshot with index snapshot
  * (0 .. 63, the import's own numbering) and reference date stichtag (yyyymmdd).
- * Returns 0, or -1 when out of memory. */
+ * Returns 0; 1 when the table is full and should be flushed; -1 when out of memory. */
 int bimo_summary_add(bimo_summary *sum, int snapshot, int32_t stichtag, const int64_t in[],
                      int64_t delta);
 
-/* Replaces the summary rows of snapshot_id in db with the counts of snapshot (inside the
- * caller's transaction, so a rolled-back import leaves the old rows). */
-bimo_status bimo_summary_write(const bimo_summary *sum, sqlite3 *db, int snapshot,
-                               int64_t snapshot_id, bimo_error *err);
+/* The summary table of the source, e.g. "melderegister_summary". */
+const char *bimo_summary_table(const bimo_summary *sum);
+
+/* Adds the counts held in memory to the summary table (snapshot_ids maps the import's
+ * snapshot numbers to store ids) and empties the memory. Inside the caller's transaction;
+ * a replaced snapshot's old rows must have been deleted before its first flush. Counts that
+ * end at 0 are left as rows with n = 0; the caller deletes them when the import is done. */
+bimo_status bimo_summary_flush(bimo_summary *sum, sqlite3 *db, const int64_t *snapshot_ids,
+                               bimo_error *err);
 
 #endif
