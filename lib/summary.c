@@ -5,9 +5,9 @@
  * where an INSERT ... SELECT ... GROUP BY over the loaded rows costs SQLite a sort (about
  * 2 s for a million rows). The table holds at most SUMMARY_CAP combinations: when it is
  * full its counts are added to the summary table (an upsert) and it starts again empty, so
- * memory stays bounded however many persons a file holds (10 million persons have about
- * 600,000 combinations). The same rules are written in SQL in migration 3, which fills the
- * tables of stores loaded before them. */
+ * memory stays bounded however many persons a file holds (the 10-million-person sample
+ * register has about 208,000 combinations: a flush in the middle, one at the end). The same rules
+ * are written in SQL in migration 3, which fills the tables of stores loaded before them. */
 #include "summary.h"
 
 #include <stdlib.h>
@@ -17,8 +17,8 @@
 #include "store.h"
 #include "values.h"
 
-#define KEYS        5     /* summary columns between snapshot_id and n */
-#define SUMMARY_CAP 65536 /* entries held before they are written: at most 11 MiB */
+#define KEYS        5         /* summary columns between snapshot_id and n */
+#define SUMMARY_CAP (1 << 17) /* entries held before they are written: 8 MiB of slots */
 
 typedef struct {
     const char *source, *table;
@@ -65,7 +65,7 @@ static const summary_spec specs[] = {
 };
 
 typedef struct {
-    int64_t key[KEYS];
+    int32_t key[KEYS]; /* AGS, code ids, ages and state codes all fit 32 bits */
     int64_t n;
     int32_t snapshot; /* -1: empty slot */
 } entry;
@@ -76,7 +76,7 @@ struct bimo_summary {
     size_t nslots, used;
 };
 
-static uint64_t hash_key(int snapshot, const int64_t key[])
+static uint64_t hash_key(int snapshot, const int32_t key[])
 {
     uint64_t h = (uint64_t)snapshot * 0x9E3779B97F4A7C15u;
     for (int i = 0; i < KEYS; i++) {
@@ -94,7 +94,7 @@ static entry *alloc_slots(size_t n)
     return e;
 }
 
-static entry *find_slot(entry *slots, size_t nslots, int snapshot, const int64_t key[])
+static entry *find_slot(entry *slots, size_t nslots, int snapshot, const int32_t key[])
 {
     size_t i = (size_t)hash_key(snapshot, key) & (nslots - 1);
     while (slots[i].snapshot >= 0 &&
@@ -157,11 +157,17 @@ const char *bimo_summary_input(const bimo_summary *sum, int i)
 int bimo_summary_add(bimo_summary *sum, int snapshot, int32_t stichtag, const int64_t in[],
                      int64_t delta)
 {
-    int64_t key[KEYS];
-    sum->spec->key(in, stichtag, key);
+    int64_t wide[KEYS];
+    int32_t key[KEYS];
+    sum->spec->key(in, stichtag, wide);
+    for (int k = 0; k < KEYS; k++) {
+        if (wide[k] < INT32_MIN || wide[k] > INT32_MAX)
+            return -1;
+        key[k] = (int32_t)wide[k];
+    }
     entry *e = find_slot(sum->slots, sum->nslots, snapshot, key);
     if (e->snapshot < 0) {
-        if (2 * (sum->used + 1) > sum->nslots) {
+        if (2 * (sum->used + 1) > sum->nslots) { /* load at most one half: short probes */
             if (grow(sum) != 0)
                 return -1;
             e = find_slot(sum->slots, sum->nslots, snapshot, key);
