@@ -706,7 +706,7 @@ static int compare_u64(const void *a, const void *b)
 
 /* The rowid of the loaded row from line `line`, or 0. The import inserts in line order, so
  * within its rowid range lines grow with rowids: a binary search finds any line. */
-static int64_t rowid_of_line(importer *im, sqlite3_stmt *q, int64_t lo, int64_t hi, int64_t line)
+static int64_t rowid_of_line(sqlite3_stmt *q, int64_t lo, int64_t hi, int64_t line)
 {
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
@@ -725,7 +725,6 @@ static int64_t rowid_of_line(importer *im, sqlite3_stmt *q, int64_t lo, int64_t 
     if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int64(q, 1) == line)
         r = sqlite3_column_int64(q, 0);
     sqlite3_reset(q);
-    (void)im;
     return r;
 }
 
@@ -886,8 +885,8 @@ static bimo_status resolve_duplicates(importer *im)
         int64_t line0 = first[k - keys];
         if (line0 >= c->line)
             continue; /* a false alarm of the filter: this row is the first with its key */
-        int64_t r0 = rowid_of_line(im, seek, lo, hi + 1, line0);
-        int64_t rc = rowid_of_line(im, seek, lo, hi + 1, c->line);
+        int64_t r0 = rowid_of_line(seek, lo, hi + 1, line0);
+        int64_t rc = rowid_of_line(seek, lo, hi + 1, c->line);
         if (!r0 || !rc || !same_key(im, get, r0, c))
             continue; /* two keys with one 64-bit hash: not the same person */
         if ((st = uncount_row(im, uncount, rc, c->snapshot)) != BIMO_OK)
@@ -1431,8 +1430,8 @@ static bimo_status begin_run(importer *im, const char *started)
 }
 
 /* Writes the run's final figures (and, for a failed run, its message). */
-static bimo_status finish_run(importer *im, bimo_csv_reader *r, const char *status,
-                              const char *message, const bimo_import_result *res)
+static bimo_status finish_run(importer *im, const char *status, const char *message,
+                              const bimo_import_result *res)
 {
     char stichtag[64] = "";
     for (int i = 0, n = 0; i < im->nsnaps && n < (int)sizeof stichtag - 12; i++) {
@@ -1443,7 +1442,6 @@ static bimo_status finish_run(importer *im, bimo_csv_reader *r, const char *stat
             bimo_format_date(im->snaps[i].key, 0, d);
         n += snprintf(stichtag + n, sizeof stichtag - n, "%s%s", i ? "," : "", d);
     }
-    (void)r;
     bimo_run_figures f = {
         .sha256 = res->sha256,
         .encoding = res->encoding,
@@ -1614,8 +1612,8 @@ static int over_threshold(const importer *im)
 }
 
 /* After a failed or refused load: undo the data, keep the run and its rejects. */
-static bimo_status record_failure(importer *im, bimo_csv_reader *r, const char *status,
-                                  const char *message, bimo_import_result *res)
+static bimo_status record_failure(importer *im, const char *status, const char *message,
+                                  bimo_import_result *res)
 {
     sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
     char started[32];
@@ -1627,18 +1625,16 @@ static bimo_status record_failure(importer *im, bimo_csv_reader *r, const char *
         im->snaps[i].id = 0;
     bimo_summary_free(im->summary); /* its counts went with the rolled-back rows */
     im->summary = NULL;
-    int64_t loaded = im->rows_loaded;
     im->rows_loaded = 0;
     bimo_status st = begin_run(im, started);
     if (st == BIMO_OK)
-        st = finish_run(im, r, status, message, res);
+        st = finish_run(im, status, message, res);
     if (st == BIMO_OK && sqlite3_exec(im->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         st = BIMO_ERR_STORE;
     if (st != BIMO_OK)
         sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
     im->err = keep;
     res->import_id = im->import_id;
-    (void)loaded;
     return st;
 }
 
@@ -1702,14 +1698,14 @@ bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
                              sizeof msg);
         result->rows_loaded = 0;
         bimo_fail_at(err, BIMO_ERR_DATA, im->file_name, 0, 0, "%s", msg);
-        record_failure(im, r, "rolled-back", msg, result);
+        record_failure(im, "rolled-back", msg, result);
         result->import_id = im->import_id;
         st = BIMO_ERR_DATA;
     } else if (st == BIMO_OK && opt->dry_run) {
-        record_failure(im, r, "dry-run", "dry run: validated only, nothing loaded", result);
+        record_failure(im, "dry-run", "dry run: validated only, nothing loaded", result);
         result->rows_loaded = 0;
     } else if (st == BIMO_OK) {
-        st = finish_run(im, r, "loaded", NULL, result);
+        st = finish_run(im, "loaded", NULL, result);
         if (st == BIMO_OK && sqlite3_exec(im->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
             st = bimo_store_fail(im->db, err, "cannot commit the import");
         if (st != BIMO_OK)
@@ -1718,7 +1714,7 @@ bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
         char msg[600];
         bimo_error_format(err, msg, sizeof msg);
         if (st != BIMO_ERR_BUSY && st != BIMO_ERR_IO)
-            record_failure(im, r, "failed", msg, result);
+            record_failure(im, "failed", msg, result);
         else
             sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
     }
