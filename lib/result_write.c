@@ -8,6 +8,7 @@
 
 #include "dims.h"
 #include "error.h"
+#include "result_text.h"
 #include "sqlfuncs.h"
 #include "values.h"
 
@@ -16,32 +17,6 @@ static bimo_status write_failed(FILE *out, bimo_error *err)
     if (ferror(out))
         return bimo_fail(err, BIMO_ERR_IO, "cannot write the output");
     return BIMO_OK;
-}
-
-/* ---- Numbers -------------------------------------------------------------------------------- */
-
-/* German grouping: 1234567 -> "1.234.567". */
-static void group_de(const char *digits, char *out, size_t size)
-{
-    size_t n = strlen(digits), o = 0;
-    for (size_t i = 0; i < n && o + 2 < size; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = '.';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-}
-
-/* A non-negative number in German form with the given decimals: 1234.5 -> "1.234,5". */
-static void number_de(double v, int decimals, char *out, size_t size)
-{
-    char plain[64], grouped[64];
-    snprintf(plain, sizeof plain, "%.*f", decimals, fabs(v));
-    char *dot = strchr(plain, '.');
-    if (dot)
-        *dot = '\0';
-    group_de(plain, grouped, sizeof grouped);
-    snprintf(out, size, "%s%s%s%s", v < 0 ? "-" : "", grouped, dot ? "," : "", dot ? dot + 1 : "");
 }
 
 static void value_csv(const bimo_indicator *ind, double v, char *out, size_t size)
@@ -288,38 +263,18 @@ static void table_free(text_table *t)
     free(t->cells);
 }
 
-static const char *symbol_for(const bimo_result_row *row)
-{
-    if (row->flag == BIMO_FLAG_SECRET || row->flag == BIMO_FLAG_UNRELIABLE ||
-        row->flag == BIMO_FLAG_NODATA || row->flag == BIMO_FLAG_NOT_MEANINGFUL)
-        return bimo_flag_symbol(row->flag);
-    return bimo_flag_symbol(BIMO_FLAG_ZERO);
-}
-
-/* A count: "1.234", "–" for zero, the row's symbol when it is not shown. */
+/* The German text of a count or value, as a new string (NULL: out of memory). */
 static char *count_text(const bimo_result_row *row, unsigned bit, int64_t v)
 {
     char buf[64];
-    if (!(row->has & bit))
-        return strdup(symbol_for(row));
-    if (v == 0)
-        return strdup(bimo_flag_symbol(BIMO_FLAG_ZERO));
-    number_de((double)v, 0, buf, sizeof buf);
+    bimo_count_text(row, bit, v, buf, sizeof buf);
     return strdup(buf);
 }
 
 static char *value_text(const bimo_indicator *ind, const bimo_result_row *row, double v)
 {
-    char num[64], buf[80];
-    if (!(row->has & BIMO_HAS_VALUE))
-        return strdup(symbol_for(row));
-    if (v == 0)
-        return strdup(bimo_flag_symbol(BIMO_FLAG_ZERO));
-    number_de(v, ind->kind == BIMO_KIND_COUNT ? 0 : ind->decimals, num, sizeof num);
-    int percent = ind->kind != BIMO_KIND_COUNT && ind->kind != BIMO_KIND_QUANTILE &&
-                  strcmp(ind->unit, "%") == 0;
-    snprintf(buf, sizeof buf, "%s%s%s", num, percent ? " %" : "",
-             row->flag == BIMO_FLAG_PROVISIONAL ? " p" : "");
+    char buf[80];
+    bimo_value_text(ind, row, v, buf, sizeof buf);
     return strdup(buf);
 }
 
@@ -419,48 +374,20 @@ static void print_table(const text_table *t, FILE *out)
     }
 }
 
-/* "Landkreis Osnabrück, Stichtag 31.12.2025" or "..., 2019 bis 2025". */
-static void subtitle(const bimo_result *r, FILE *out)
-{
-    const bimo_indicator *ind = bimo_result_indicator(r);
-    size_t n = bimo_result_period_count(r);
-    const bimo_result_period *a = bimo_result_period_at(r, 0), *b = bimo_result_period_at(r, n - 1);
-    char d1[11], d2[11];
-    bimo_format_date(a->stichtag, 1, d1);
-    bimo_format_date(b->stichtag, 1, d2);
-    int stock = ind->period == BIMO_PERIOD_STICHTAG;
-    if (n == 1 && stock)
-        fprintf(out, "%s, Stichtag %s\n", bimo_result_area(r), d1);
-    else if (n == 1)
-        fprintf(out, "%s, %s\n", bimo_result_area(r), a->label);
-    else if (stock)
-        fprintf(out, "%s, Stichtage %s bis %s\n", bimo_result_area(r), d1, d2);
-    else if (ind->period == BIMO_PERIOD_SCHULJAHR)
-        fprintf(out, "%s, Schuljahre %s bis %s\n", bimo_result_area(r), a->period, b->period);
-    else
-        fprintf(out, "%s, %s bis %s\n", bimo_result_area(r), a->label, b->label);
-}
-
 static void footer(const bimo_result *r, FILE *out)
 {
     const bimo_indicator *ind = bimo_result_indicator(r);
-    size_t n = bimo_result_period_count(r);
-    const char *q = bimo_result_period_at(r, n - 1)->quelle;
-    fprintf(out, "\n%s%s\n", strncmp(q, "Quelle", 6) == 0 ? "" : "Quelle: ", q);
+    char line[1024];
+    bimo_result_source_line(r, line, sizeof line);
+    fprintf(out, "\n%s\n", line);
     for (size_t i = 0; i < ind->nfootnotes; i++)
         fprintf(out, "%zu) %s\n", i + 1, ind->footnotes[i]);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < bimo_result_period_count(r); i++) {
         const bimo_result_period *p = bimo_result_period_at(r, i);
         if (p->note[0])
             fprintf(out, "%s: %s\n", p->label, p->note);
     }
-    unsigned flags = 0;
-    for (size_t i = 0; i < bimo_result_row_count(r); i++) {
-        const bimo_result_row *row = bimo_result_row_at(r, i);
-        flags |= 1u << row->flag;
-        flags |= ((row->has & BIMO_HAS_NUMERATOR) && row->numerator == 0) << BIMO_FLAG_ZERO;
-        flags |= ((row->has & BIMO_HAS_DENOMINATOR) && row->denominator == 0) << BIMO_FLAG_ZERO;
-    }
+    unsigned flags = bimo_result_flags_used(r);
     const char *sep = "Zeichenerklärung: ";
     for (int f = 1; f < BIMO_FLAG_COUNT; f++)
         if (flags & (1u << f)) {
@@ -489,7 +416,9 @@ static bimo_status write_table(const bimo_result *const *results, size_t n, FILE
             int unit = ind->kind != BIMO_KIND_COUNT && strcmp(ind->unit, "%") != 0;
             fprintf(out, "%s %s%s%s%s\n", ind->id, ind->title, unit ? " (" : "",
                     unit ? ind->unit : "", unit ? ")" : "");
-            subtitle(r, out);
+            char sub[512];
+            bimo_result_subtitle(r, sub, sizeof sub);
+            fprintf(out, "%s\n", sub);
             fputc('\n', out);
             print_table(&t, out);
             footer(r, out);
