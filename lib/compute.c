@@ -615,12 +615,11 @@ static bimo_status count_period(const request *rq, const bimo_finest *f, sums *s
     bimo_status st = s->num && s->den && s->prov && prov && rows ? BIMO_OK : BIMO_ERR_NOMEM;
     for (size_t r = 0; st == BIMO_OK && r < f->n; r++)
         prov[r] = f->prov[r];
-    if (st == BIMO_OK)
-        st = bimo_agg_sum(rq->agg, f->n, rows, f->num, s->num);
-    if (st == BIMO_OK && rq->ind->kind == BIMO_KIND_RATE)
-        st = bimo_agg_sum(rq->agg, f->n, rows, f->den, s->den);
-    if (st == BIMO_OK)
-        st = bimo_agg_sum(rq->agg, f->n, rows, prov, s->prov);
+    if (st == BIMO_OK) {
+        const int64_t *in[] = {f->num, prov, f->den};
+        int64_t *out[] = {s->num, s->prov, s->den};
+        st = bimo_agg_sum(rq->agg, f->n, rows, rq->ind->kind == BIMO_KIND_RATE ? 3 : 2, in, out);
+    }
     if (st == BIMO_OK && rq->ind->kind == BIMO_KIND_QUANTILE)
         st = collect_values(rq, f, rows, s);
     free(prov);
