@@ -11,7 +11,7 @@
 #define CMD "chart"
 
 typedef struct {
-    const char *period, *output, *by;
+    const char *period, *output, *by, *catalogue;
     const char *dims[16];
     size_t ndims;
     const char *params[32];
@@ -60,6 +60,7 @@ static int parse_args(int argc, char **argv, chart_args *a)
         {"param", required_argument, NULL, 'P'},  {"title", required_argument, NULL, 't'},
         {"note", required_argument, NULL, 'n'},   {"figure", required_argument, NULL, 'f'},
         {"bare", no_argument, NULL, 'B'},         {"top", required_argument, NULL, 'T'},
+        {"catalogue", required_argument, NULL, 'c'},
         {0, 0, 0, 0},
     };
     int c;
@@ -100,6 +101,7 @@ static int parse_args(int argc, char **argv, chart_args *a)
             a->chart.figure_number = (int)v;
             break;
         case 'B': a->chart.bare = 1; break;
+        case 'c': a->catalogue = optarg; break;
         case 'T':
             if (parse_number(optarg, 1, 1000, &v))
                 return cli_usage_error(CMD, "--top must be a number from 1 to 1000");
@@ -137,7 +139,7 @@ static int run_chart(const cli_context *ctx, int argc, char **argv)
     bimo_store *store = NULL;
     bimo_engine *engine = NULL;
     bimo_result *res = NULL;
-    if (bimo_catalogue_load(NULL, &cat, &err) != BIMO_OK) {
+    if (bimo_catalogue_load(a.catalogue, &cat, &err) != BIMO_OK) {
         rc = cli_report(&err);
     } else if (!bimo_catalogue_find(cat, id)) {
         fprintf(stderr, "bimo chart: no indicator \"%s\"; see \"bimo indicators list\"\n", id);
@@ -167,7 +169,7 @@ const cli_command cli_cmd_chart = {
     "Usage: bimo [--db FILE] chart ID --period P [--by DIM[,DIM...]] [--kind KIND]\n"
     "            -o FILE.png|FILE.svg|FILE.pdf [--width MM] [--height MM] [--dpi N]\n"
     "            [--intern] [--param NAME=VALUE]... [--top N] [--title TEXT] [--note TEXT]\n"
-    "            [--figure N] [--bare]\n\n"
+    "            [--figure N] [--bare] [--catalogue DIR]\n\n"
     "Computes indicator ID as \"bimo indicators compute\" does (same --period, --by, --param,\n"
     "--top and --intern) and draws it. The format follows the file name; an existing file is\n"
     "replaced. The same data give the same bytes.\n\n"
@@ -188,7 +190,8 @@ const cli_command cli_cmd_chart = {
     "  --dpi N                  PNG resolution (default 300)\n"
     "  --title TEXT, --note TEXT  another title; an extra footnote\n"
     "  --figure N               \"Abbildung N: \" before the title\n"
-    "  --bare                   no title, subtitle, footnotes or source line (for captions)\n\n"
+    "  --bare                   no title, subtitle, footnotes or source line (for captions)\n"
+    "  --catalogue DIR          reads indicator files from DIR instead of <data>/indicators\n\n"
     "Text is German and set in DejaVu Sans; suppressed values appear as their symbol\n"
     "(\".\", \"/\"), never as an empty bar, and the symbols are explained under the chart.\n",
     run_chart,

@@ -149,6 +149,18 @@ void chart_text_free(chart_text *t)
     t->layout = NULL;
 }
 
+/* A text cut short by ellipsis is recorded as such, so a check for the full text fails. */
+static void record_text(chart_ctx *c, const chart_text *t, bimo_chart_item_type type, double x0,
+                        double y0, double x1, double y1)
+{
+    if (!c->trace)
+        return;
+    char buf[sizeof c->trace->items[0].text];
+    snprintf(buf, sizeof buf, "%s%s", pango_layout_is_ellipsized(t->layout) ? "[gekürzt] " : "",
+             pango_layout_get_text(t->layout));
+    chart_record(c, type, x0, y0, x1, y1, buf);
+}
+
 void chart_text_draw(chart_ctx *c, const chart_text *t, double x, double y, chart_rgb col,
                      bimo_chart_item_type type)
 {
@@ -158,7 +170,7 @@ void chart_text_draw(chart_ctx *c, const chart_text *t, double x, double y, char
     cairo_move_to(c->cr, x - t->ox, y);
     pango_cairo_show_layout(c->cr, t->layout);
     cairo_new_path(c->cr);
-    chart_record(c, type, x, y, x + t->w, y + t->h, pango_layout_get_text(t->layout));
+    record_text(c, t, type, x, y, x + t->w, y + t->h);
 }
 
 void chart_text_draw_up(chart_ctx *c, const chart_text *t, double x, double y, chart_rgb col,
@@ -176,7 +188,7 @@ void chart_text_draw_up(chart_ctx *c, const chart_text *t, double x, double y, c
     cairo_new_path(c->cr);
     cairo_restore(c->cr);
     pango_cairo_update_layout(c->cr, t->layout);
-    chart_record(c, type, x, y, x + t->h, y + t->w, pango_layout_get_text(t->layout));
+    record_text(c, t, type, x, y, x + t->h, y + t->w);
 }
 
 /* ---- Axes ----------------------------------------------------------------------------------- */
@@ -294,23 +306,46 @@ static void colour_dim_items(chart_ctx *c, chart_axis *ax)
     bimo_codelist *list = NULL;
     if (spec && spec->codelist && bimo_codelist_load_named(spec->codelist, &list, NULL) != BIMO_OK)
         list = NULL;
-    size_t pos = 0;
+    int *rows = calloc(ax->n ? ax->n : 1, sizeof *rows);
+    if (!rows) {
+        bimo_codelist_free(list);
+        c->oom = 1;
+        return;
+    }
     for (size_t i = 0; i < ax->n; i++) {
         chart_item *it = &ax->items[i];
+        chart_rgb col;
+        rows[i] = it->code && list ? codelist_row(list, spec->code_col, it->code) : -1;
         if (!it->code) {
             it->colour = chart_total_colour;
-            continue;
-        }
-        int row = list ? codelist_row(list, spec->code_col, it->code) : -1;
-        chart_rgb col;
-        if (row >= 0 && parse_hex(bimo_codelist_value(list, row, "farbe"), &col) == 0) {
+            it->fixed = 1;
+        } else if (rows[i] >= 0 &&
+                   parse_hex(bimo_codelist_value(list, rows[i], "farbe"), &col) == 0) {
             it->colour = col;
             it->fixed = 1;
         }
-        else
-            it->colour = palette[(size_t)(row >= 0 ? row : (int)pos) % PALETTE_N];
-        pos++;
     }
+    /* the others: the palette by their row in the code list (by position for codes the list
+     * lacks), moving on where the colour is taken already */
+    size_t pos = 0;
+    for (size_t i = 0; i < ax->n; i++) {
+        chart_item *it = &ax->items[i];
+        if (it->fixed)
+            continue;
+        size_t want = (size_t)(rows[i] >= 0 ? rows[i] : (int)pos++) % PALETTE_N;
+        for (size_t step = 0; step < PALETTE_N; step++) {
+            size_t k = (want + step) % PALETTE_N;
+            int taken = 0;
+            for (size_t j = 0; j < ax->n && !taken; j++)
+                taken = j != i && (ax->items[j].fixed || j < i) &&
+                        !memcmp(&ax->items[j].colour, &palette[k], sizeof palette[k]);
+            if (!taken || step + 1 == PALETTE_N) {
+                it->colour = palette[k];
+                break;
+            }
+        }
+    }
+    free(rows);
     bimo_codelist_free(list);
 }
 

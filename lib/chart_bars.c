@@ -138,8 +138,8 @@ static void bar_values(const chart_ctx *c, const chart_model *m, int percent, ba
 static double fit_labels(chart_ctx *c, chart_text *t, const char *const *s, size_t n,
                          double max_w, double max_h, double start)
 {
-    static const double sizes[] = {7.0, 6.5, 6.0, 5.5, 5.0};
-    double chosen = 5.0;
+    static const double sizes[] = {7.0, 6.5, 6.0, 5.5, 5.0, 4.5};
+    double chosen = 4.5;
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         if (sizes[k] > start)
             continue;
@@ -149,7 +149,7 @@ static double fit_labels(chart_ctx *c, chart_text *t, const char *const *s, size
         int ok = 1;
         for (size_t i = 0; i < n; i++) {
             chart_text_make(c, &t[i], s[i], sizes[k], 0, max_w, lines > 0 ? lines : 1);
-            ok &= t[i].h <= max_h + 0.01;
+            ok &= t[i].h <= max_h + 0.01 && !pango_layout_is_ellipsized(t[i].layout);
         }
         chosen = sizes[k];
         if (ok || k + 1 == sizeof sizes / sizeof sizes[0])
@@ -232,7 +232,7 @@ static int cat_labels_make(chart_ctx *c, const chart_model *m, int horiz, double
         if (size > 0) {
             double max_h = 0;
             for (size_t i = 0; i < m->cat.n; i++) {
-                chart_text_make(c, &l->t[i], s[i], size, 0, band * 0.95, 3);
+                chart_text_make(c, &l->t[i], s[i], size, 0, band * 0.95, 5);
                 chart_text_align(&l->t[i], 1);
                 max_h = fmax(max_h, l->t[i].h);
             }
@@ -414,7 +414,7 @@ int chart_draw_bars(chart_ctx *c, const chart_model *m, chart_box plot, int hori
         g.c0 = left;
         g.band = band;
         g.p0 = plot.y1 - cl.extent - 4;
-        g.p1 = plot.y0 + cap.h + 3;
+        g.p1 = plot.y0 + cap.h + 2 + tl.max_h / 2;
     }
     g.gap_after_first = first_gap;
 
@@ -439,7 +439,7 @@ int chart_draw_bars(chart_ctx *c, const chart_model *m, chart_box plot, int hori
         char sym[128] = "";
         for (size_t s = 0; s < ns; s++) {
             bar_val *b = &vals[i * ns + s];
-            chart_text_make(c, &vt[i * ns + s], b->text, vsize, 0, 0, 0);
+            chart_text_make(c, &vt[i * ns + s], b->text, vsize, !b->shown, 0, 0);
             if (!b->shown) {
                 if (!strstr(sym, b->text))
                     snprintf(sym + strlen(sym), sizeof sym - strlen(sym), "%s%s", *sym ? " " : "",
@@ -453,7 +453,7 @@ int chart_draw_bars(chart_ctx *c, const chart_model *m, chart_box plot, int hori
             pos += fmax(b->len, 0);
         }
         if (stacked && *sym) {
-            chart_text_make(c, &symt[i], sym, vsize, 0, 0, 0);
+            chart_text_make(c, &symt[i], sym, vsize, 1, 0, 0);
             ends[i * ns] = pos;
             ext[i * ns] = along(&g, &symt[i], 0);
         }
@@ -687,7 +687,7 @@ int chart_draw_pyramid(chart_ctx *c, const chart_model *m, chart_box plot)
             }
             if (*sym) {
                 chart_text st;
-                chart_text_make(c, &st, sym, vsize, 0, 0, 0);
+                chart_text_make(c, &st, sym, vsize, 1, 0, 0);
                 place_text(c, g, &st, 0, vpos(g, pos) + (sd ? 1 : -1) * CHART_PAD, sd ? 1 : -1,
                            mid, chart_grey, BIMO_CHART_SYMBOL);
                 chart_text_free(&st);

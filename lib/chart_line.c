@@ -153,7 +153,7 @@ int chart_draw_line(chart_ctx *c, const chart_model *m, chart_box plot)
     }
     for (size_t p = 0; p < np; p++)
         xh = fmax(xh, up ? xl[p].w : xl[p].h);
-    double y0 = plot.y0 + cap.h + 3, y1 = plot.y1 - xh - 4;
+    double y0 = plot.y0 + cap.h + 2 + (nt ? tt[0].h / 2 : 0), y1 = plot.y1 - xh - 4;
     double vsize = CHART_PT_VALUE;
 #define YPOS(v) (y1 - ((v) - tk.lo) / (tk.hi - tk.lo) * (y1 - y0))
 #define XPOS(p) (x0 + ((double)(p) + 0.5) * step)
@@ -224,10 +224,9 @@ int chart_draw_line(chart_ctx *c, const chart_model *m, chart_box plot)
             if (cell->shown)
                 continue;
             chart_text *t = &st[p * ns + s];
-            chart_text_make(c, t, cell->text, vsize, 0, 0, 0);
+            chart_text_make(c, t, cell->text, vsize, 1, 0, 0);
             y -= t->h;
-            chart_rgb col = m->ser.src == AX_NONE ? chart_grey : m->ser.items[s].colour;
-            chart_text_draw(c, t, XPOS(p) - t->w / 2, y, col, BIMO_CHART_SYMBOL);
+            chart_text_draw(c, t, XPOS(p) - t->w / 2, y, chart_grey, BIMO_CHART_SYMBOL);
         }
     }
     if (ns == 1) { /* one series: every value above its point (below when near the top) */

@@ -61,7 +61,8 @@ static void tile_name(const char *label, char *out, size_t size)
 {
     static const struct {
         const char *from, *to;
-    } subs[] = {{", Stadt", ""}, {"Samtgemeinde ", "SG "}, {" am Teutoburger Wald", " a. T. W."}};
+    } subs[] = {{", Stadt", ""}, {"Samtgemeinde ", "SG "}, {" am Teutoburger Wald", " a. T. W."},
+                  {"Georgsmarienhütte", "Georgsmarien\xC2\xAD" "hütte"}}; /* soft hyphen */
     snprintf(out, size, "%s", label);
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
         char *p = strstr(out, subs[i].from);
