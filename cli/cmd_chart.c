@@ -53,13 +53,20 @@ static int split_dims(chart_args *a)
 static int parse_args(int argc, char **argv, chart_args *a)
 {
     static const struct option opts[] = {
-        {"period", required_argument, NULL, 'p'}, {"by", required_argument, NULL, 'b'},
-        {"kind", required_argument, NULL, 'k'},   {"output", required_argument, NULL, 'o'},
-        {"width", required_argument, NULL, 'W'},  {"height", required_argument, NULL, 'H'},
-        {"dpi", required_argument, NULL, 'd'},    {"intern", no_argument, NULL, 'i'},
-        {"param", required_argument, NULL, 'P'},  {"title", required_argument, NULL, 't'},
-        {"note", required_argument, NULL, 'n'},   {"figure", required_argument, NULL, 'f'},
-        {"bare", no_argument, NULL, 'B'},         {"top", required_argument, NULL, 'T'},
+        {"period", required_argument, NULL, 'p'},
+        {"by", required_argument, NULL, 'b'},
+        {"kind", required_argument, NULL, 'k'},
+        {"output", required_argument, NULL, 'o'},
+        {"width", required_argument, NULL, 'W'},
+        {"height", required_argument, NULL, 'H'},
+        {"dpi", required_argument, NULL, 'd'},
+        {"intern", no_argument, NULL, 'i'},
+        {"param", required_argument, NULL, 'P'},
+        {"title", required_argument, NULL, 't'},
+        {"note", required_argument, NULL, 'n'},
+        {"figure", required_argument, NULL, 'f'},
+        {"bare", no_argument, NULL, 'B'},
+        {"top", required_argument, NULL, 'T'},
         {"catalogue", required_argument, NULL, 'c'},
         {0, 0, 0, 0},
     };
@@ -147,10 +154,10 @@ static int run_chart(const cli_context *ctx, int argc, char **argv)
     }
     if (!rc)
         rc = cli_open_store(ctx, 0, 1, &store);
-    if (!rc && (bimo_engine_new(store, cat, &engine, &err) != BIMO_OK ||
-                bimo_compute(engine, id, a.period, a.dims, a.ndims, &a.compute, &res, &err) !=
-                    BIMO_OK ||
-                bimo_chart_write(res, &a.chart, a.output, &err) != BIMO_OK))
+    if (!rc &&
+        (bimo_engine_new(store, cat, &engine, &err) != BIMO_OK ||
+         bimo_compute(engine, id, a.period, a.dims, a.ndims, &a.compute, &res, &err) != BIMO_OK ||
+         bimo_chart_write(res, &a.chart, a.output, &err) != BIMO_OK))
         rc = cli_report(&err);
     if (!rc && a.compute.intern)
         fputs("bimo chart: INTERN – not for publication: no disclosure control was applied\n",

@@ -103,8 +103,8 @@ static void text_measure(chart_text *t)
     t->ox = (double)log.x / PANGO_SCALE;
 }
 
-int chart_text_make(chart_ctx *c, chart_text *t, const char *s, double size, int bold,
-                    double max_w, int max_lines)
+int chart_text_make(chart_ctx *c, chart_text *t, const char *s, double size, int bold, double max_w,
+                    int max_lines)
 {
     *t = (chart_text){0};
     t->layout = pango_layout_new(c->pango);
@@ -802,8 +802,7 @@ bimo_status bimo_chart_draw_traced(const bimo_result *res, const bimo_chart_opti
     int rc = c.pango ? 0 : -1;
     double top = rc ? 0 : draw_header(&c);
     if (!rc && wants_legend(&c, &m))
-        top += chart_legend(&c, c.kind == CHART_PYRAMID ? &m.sub : &m.ser, 0, c.width, top, 1) +
-               6;
+        top += chart_legend(&c, c.kind == CHART_PYRAMID ? &m.sub : &m.ser, 0, c.width, top, 1) + 6;
     double bottom = rc ? 0 : draw_footer(&c, 1);
     chart_box plot = {0, top, c.width, c.height - bottom};
     switch (c.kind) {
@@ -877,8 +876,8 @@ static cairo_status_t mem_write(void *closure, const unsigned char *data, unsign
  * else the process drew before. */
 static int svg_normalise(membuf *in, FILE *fp)
 {
-    static const char *const prefixes[] = {"surface", "glyph", "clip", "pattern", "image",
-                                           "mask", "linear", "radial", "filter", "source"};
+    static const char *const prefixes[] = {"surface", "glyph",  "clip",   "pattern", "image",
+                                           "mask",    "linear", "radial", "filter",  "source"};
     enum { NPREFIX = sizeof prefixes / sizeof prefixes[0], MAXMAP = 4096 };
     struct {
         int prefix;
@@ -958,8 +957,7 @@ static bimo_status render(const bimo_result *res, const bimo_chart_options *opt,
     } else {
         surf = cairo_pdf_surface_create_for_stream(mem_write, buf, w, h);
         /* the data's reference date, not the clock: the same data give the same file */
-        const bimo_result_period *p =
-            bimo_result_period_at(res, bimo_result_period_count(res) - 1);
+        const bimo_result_period *p = bimo_result_period_at(res, bimo_result_period_count(res) - 1);
         char date[32];
         snprintf(date, sizeof date, "%04d-%02d-%02dT00:00:00", p->stichtag / 10000,
                  p->stichtag / 100 % 100, p->stichtag % 100);
@@ -1004,7 +1002,8 @@ bimo_status bimo_chart_write(const bimo_result *res, const bimo_chart_options *o
         bimo_chart_options_init(&o);
     file_format f;
     if (!res || !path || format_of(path, &f))
-        return bimo_fail(err, BIMO_ERR_ARG, "%s: the chart's file name must end in .png, .svg or .pdf",
+        return bimo_fail(err, BIMO_ERR_ARG,
+                         "%s: the chart's file name must end in .png, .svg or .pdf",
                          path ? path : "(null)");
     if (o.width_mm < 20 || o.width_mm > 2000 || o.height_mm < 20 || o.height_mm > 2000 ||
         o.dpi < 36 || o.dpi > 2400 || (f == FMT_PNG && o.width_mm * o.dpi > 25.4 * 30000))

@@ -102,8 +102,7 @@ typedef struct {
 /* The values drawn: as computed, or for a 100 % stack of counts their share of the bar. */
 static void bar_values(const chart_ctx *c, const chart_model *m, int percent, bar_val *out)
 {
-    int already = c->ind->kind == BIMO_KIND_SHARE && m->ser.src == AX_DIM &&
-                  c->ind->share_of &&
+    int already = c->ind->kind == BIMO_KIND_SHARE && m->ser.src == AX_DIM && c->ind->share_of &&
                   strcmp(bimo_result_dim(c->res, m->ser.dim), c->ind->share_of) == 0;
     for (size_t i = 0; i < m->cat.n; i++) {
         double sum = 0;
@@ -135,8 +134,8 @@ static void bar_values(const chart_ctx *c, const chart_model *m, int percent, ba
 
 /* A font size at which every text of the list fits: at most max_h high (wrapped at max_w into
  * as many lines as fit). Lays the texts out into t. */
-static double fit_labels(chart_ctx *c, chart_text *t, const char *const *s, size_t n,
-                         double max_w, double max_h, double start)
+static double fit_labels(chart_ctx *c, chart_text *t, const char *const *s, size_t n, double max_w,
+                         double max_h, double start)
 {
     static const double sizes[] = {7.0, 6.5, 6.0, 5.5, 5.0, 4.5};
     double chosen = 4.5;
@@ -179,7 +178,7 @@ static double widest_word(chart_ctx *c, const char *s, double size)
 typedef struct {
     chart_text *t;
     size_t n;
-    int up; /* vertical bars: labels turned */
+    int up;        /* vertical bars: labels turned */
     double extent; /* room they take below (vertical) or to the left (horizontal) */
 } cat_labels;
 
@@ -190,8 +189,8 @@ static void cat_labels_free(cat_labels *l)
     free(l->t);
 }
 
-static int cat_labels_make(chart_ctx *c, const chart_model *m, int horiz, double room,
-                           double band, cat_labels *l)
+static int cat_labels_make(chart_ctx *c, const chart_model *m, int horiz, double room, double band,
+                           cat_labels *l)
 {
     const char **s = calloc(m->cat.n, sizeof *s);
     l->n = m->cat.n;
@@ -308,8 +307,8 @@ static void ticks_draw(chart_ctx *c, const geo *g, tick_labels *tl, double k0, d
         if (g->horiz) {
             chart_line(c, p, k0, p, k1, v == 0 ? 0.8 : 0.4, v == 0 ? chart_grey : chart_grid);
             if (i % every == 0)
-                chart_text_draw(c, &tl->t[i], clampd(p - tl->t[i].w / 2, tl->x_min,
-                                                     tl->x_max - tl->t[i].w),
+                chart_text_draw(c, &tl->t[i],
+                                clampd(p - tl->t[i].w / 2, tl->x_min, tl->x_max - tl->t[i].w),
                                 k1 + 2, chart_grey, BIMO_CHART_TEXT);
             if (mirror && i % every == 0 && v != 0) {
                 double q = 2 * vpos(g, 0) - p;
@@ -320,8 +319,8 @@ static void ticks_draw(chart_ctx *c, const geo *g, tick_labels *tl, double k0, d
         } else {
             chart_line(c, k0, p, k1, p, v == 0 ? 0.8 : 0.4, v == 0 ? chart_grey : chart_grid);
             if (i % every == 0)
-                chart_text_draw(c, &tl->t[i], k0 - 3 - tl->t[i].w, p - tl->t[i].h / 2,
-                                chart_grey, BIMO_CHART_TEXT);
+                chart_text_draw(c, &tl->t[i], k0 - 3 - tl->t[i].w, p - tl->t[i].h / 2, chart_grey,
+                                BIMO_CHART_TEXT);
         }
     }
 }
@@ -517,8 +516,8 @@ int chart_draw_bars(chart_ctx *c, const chart_model *m, chart_box plot, int hori
             if (stacked) {
                 double len = fabs(vpos(&g, v1) - vpos(&g, v0));
                 if (along(&g, t, 0) + 2 * CHART_PAD <= len && across(&g, t, 0) <= kk1 - kk0 + 1.5)
-                    place_text(c, &g, t, 0, (vpos(&g, v0) + vpos(&g, v1)) / 2 - vdir(&g) *
-                                                along(&g, t, 0) / 2,
+                    place_text(c, &g, t, 0,
+                               (vpos(&g, v0) + vpos(&g, v1)) / 2 - vdir(&g) * along(&g, t, 0) / 2,
                                vdir(&g), (kk0 + kk1) / 2, chart_text_on(col), BIMO_CHART_TEXT);
             } else if (show_values) {
                 value_label(c, &g, t, up_values, 0, b->len, kk0, kk1, col, 1);
@@ -588,7 +587,8 @@ int chart_draw_pyramid(chart_ctx *c, const chart_model *m, chart_box plot)
     for (int sd = 0; sd < 2; sd++)
         chart_text_make(c, &head[sd],
                         side_ser[sd] >= 0 ? m->ser.items[side_ser[sd]].label
-                                          : sd ? "weiblich" : "männlich",
+                        : sd              ? "weiblich"
+                                          : "männlich",
                         CHART_PT_LABEL, 1, 0, 0);
     tick_labels tl = {0};
     double half = (plot.x1 - plot.x0) / 2;
@@ -631,8 +631,7 @@ int chart_draw_pyramid(chart_ctx *c, const chart_model *m, chart_box plot)
             double sum = 0;
             for (size_t k = 0; side_ser[sd] >= 0 && k < nk; k++) {
                 const chart_cell *cell = chart_cell_at(m, a, (size_t)side_ser[sd], k);
-                chart_text_make(c, &vt[(a * 2 + (size_t)sd) * nk + k], cell->text, vsize, 0, 0,
-                                0);
+                chart_text_make(c, &vt[(a * 2 + (size_t)sd) * nk + k], cell->text, vsize, 0, 0, 0);
                 sum += cell->shown ? cell->v : 0;
             }
             ends[a * 2 + (size_t)sd] = sum;
@@ -671,14 +670,14 @@ int chart_draw_pyramid(chart_ctx *c, const chart_model *m, chart_box plot)
                                  *sym ? " " : "", cell->text);
                     continue;
                 }
-                chart_rgb col = split ? m->sub.items[k].colour
-                                      : m->ser.items[side_ser[sd]].colour;
+                chart_rgb col = split ? m->sub.items[k].colour : m->ser.items[side_ser[sd]].colour;
                 bar_rect(c, g, mid - thick / 2, mid + thick / 2, pos, pos + cell->v, col,
                          cell->text);
                 if (split) {
                     double len = fabs(vpos(g, pos + cell->v) - vpos(g, pos));
                     if (t->w + 2 * CHART_PAD <= len && t->h <= thick)
-                        chart_text_draw(c, t, (vpos(g, pos) + vpos(g, pos + cell->v)) / 2 - t->w / 2,
+                        chart_text_draw(c, t,
+                                        (vpos(g, pos) + vpos(g, pos + cell->v)) / 2 - t->w / 2,
                                         mid - t->h / 2, chart_text_on(col), BIMO_CHART_TEXT);
                 } else {
                     value_label(c, g, t, 0, 0, cell->v, mid - thick / 2, mid + thick / 2, col, 1);
@@ -688,8 +687,8 @@ int chart_draw_pyramid(chart_ctx *c, const chart_model *m, chart_box plot)
             if (*sym) {
                 chart_text st;
                 chart_text_make(c, &st, sym, vsize, 1, 0, 0);
-                place_text(c, g, &st, 0, vpos(g, pos) + (sd ? 1 : -1) * CHART_PAD, sd ? 1 : -1,
-                           mid, chart_grey, BIMO_CHART_SYMBOL);
+                place_text(c, g, &st, 0, vpos(g, pos) + (sd ? 1 : -1) * CHART_PAD, sd ? 1 : -1, mid,
+                           chart_grey, BIMO_CHART_SYMBOL);
                 chart_text_free(&st);
             }
         }

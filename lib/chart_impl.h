@@ -17,8 +17,16 @@ typedef struct {
     double w, h, ox; /* ox: where the logical box starts inside the layout */
 } chart_text;
 
-typedef enum { CHART_BAR, CHART_HBAR, CHART_GROUPED, CHART_STACKED, CHART_STACKED100,
-               CHART_LINE, CHART_PYRAMID, CHART_MAP } chart_kind;
+typedef enum {
+    CHART_BAR,
+    CHART_HBAR,
+    CHART_GROUPED,
+    CHART_STACKED,
+    CHART_STACKED100,
+    CHART_LINE,
+    CHART_PYRAMID,
+    CHART_MAP
+} chart_kind;
 
 /* Where an axis of the model takes its items from. */
 typedef enum { AX_NONE, AX_PERIOD, AX_DIM } chart_axis_src;
@@ -73,7 +81,7 @@ typedef struct {
     double width, height;
     bimo_chart_trace *trace;
     int oom;
-    unsigned flags_shown; /* bit f: flag f's symbol appears in the chart */
+    unsigned flags_shown;       /* bit f: flag f's symbol appears in the chart */
     const char *extra_notes[4]; /* footnotes a kind adds (static strings) */
     size_t nextra;
 } chart_ctx;
@@ -84,19 +92,19 @@ typedef struct {
 } chart_box;
 
 /* Styles. */
-#define CHART_FONT "DejaVu Sans"
+#define CHART_FONT     "DejaVu Sans"
 #define CHART_PT_LABEL 7.0
 #define CHART_PT_VALUE 6.5
 #define CHART_PT_SMALL 6.5
-#define CHART_PAD 2.5
+#define CHART_PAD      2.5
 
 extern const chart_rgb chart_ink, chart_grey, chart_grid, chart_white, chart_total_colour,
     chart_main_colour;
 
 /* Text: lays out s at size points (bold if asked), wrapped at max_w (<= 0: one line) into at
  * most max_lines lines (ellipsized; 0: no limit). */
-int chart_text_make(chart_ctx *c, chart_text *t, const char *s, double size, int bold,
-                    double max_w, int max_lines);
+int chart_text_make(chart_ctx *c, chart_text *t, const char *s, double size, int bold, double max_w,
+                    int max_lines);
 void chart_text_free(chart_text *t);
 /* Draws t with its top left at (x, y); align: 0 left, 1 centre, 2 right of the lines. */
 void chart_text_draw(chart_ctx *c, const chart_text *t, double x, double y, chart_rgb col,
@@ -151,8 +159,8 @@ void chart_kind_notes(chart_ctx *c, const chart_model *m);
 int chart_series_break(const bimo_result *res, size_t i);
 
 /* The kinds. Each draws into the plot box and returns 0, or -1 on error (err filled). */
-int chart_draw_bars(chart_ctx *c, const chart_model *m, chart_box plot, int horizontal,
-                    int stacked, int percent);
+int chart_draw_bars(chart_ctx *c, const chart_model *m, chart_box plot, int horizontal, int stacked,
+                    int percent);
 int chart_draw_line(chart_ctx *c, const chart_model *m, chart_box plot);
 int chart_draw_pyramid(chart_ctx *c, const chart_model *m, chart_box plot);
 int chart_draw_map(chart_ctx *c, const chart_model *m, chart_box plot, bimo_error *err);

@@ -30,8 +30,8 @@ int chart_series_break(const bimo_result *res, size_t i)
 {
     if (i == 0 || i >= bimo_result_period_count(res))
         return 0;
-    const bimo_result_period *a = bimo_result_period_at(res, i - 1), *b =
-                                                                       bimo_result_period_at(res, i);
+    const bimo_result_period *a = bimo_result_period_at(res, i - 1),
+                             *b = bimo_result_period_at(res, i);
     return a->has_data && b->has_data && !same_source(a->quelle, b->quelle);
 }
 
@@ -138,8 +138,7 @@ int chart_draw_line(chart_ctx *c, const chart_model *m, chart_box plot)
                     last = p;
             if (last == np)
                 continue;
-            chart_text_make(c, &et[s], chart_cell_at(m, last, s, 0)->text, CHART_PT_VALUE, 0, 0,
-                            0);
+            chart_text_make(c, &et[s], chart_cell_at(m, last, s, 0)->text, CHART_PT_VALUE, 0, 0, 0);
             right = fmax(right, et[s].w + 12);
         }
     double x0 = plot.x0 + tw + 5, x1 = plot.x1 - right;
@@ -155,15 +154,14 @@ int chart_draw_line(chart_ctx *c, const chart_model *m, chart_box plot)
         xh = fmax(xh, up ? xl[p].w : xl[p].h);
     double y0 = plot.y0 + cap.h + 2 + (nt ? tt[0].h / 2 : 0), y1 = plot.y1 - xh - 4;
     double vsize = CHART_PT_VALUE;
-#define YPOS(v) (y1 - ((v) - tk.lo) / (tk.hi - tk.lo) * (y1 - y0))
+#define YPOS(v) (y1 - ((v)-tk.lo) / (tk.hi - tk.lo) * (y1 - y0))
 #define XPOS(p) (x0 + ((double)(p) + 0.5) * step)
     /* grid and ticks */
     for (size_t i = 0; i < nt; i++) {
         double v = tk.lo + (double)i * tk.step, y = YPOS(v);
         chart_line(c, x0, y, x1, y, fabs(v) < 1e-12 ? 0.8 : 0.4,
                    fabs(v) < 1e-12 ? chart_grey : chart_grid);
-        chart_text_draw(c, &tt[i], x0 - 3 - tt[i].w, y - tt[i].h / 2, chart_grey,
-                        BIMO_CHART_TEXT);
+        chart_text_draw(c, &tt[i], x0 - 3 - tt[i].w, y - tt[i].h / 2, chart_grey, BIMO_CHART_TEXT);
     }
     chart_text_draw(c, &cap, plot.x0, plot.y0, chart_grey, BIMO_CHART_TEXT);
     for (size_t p = 0; p < np; p++) {
@@ -171,8 +169,7 @@ int chart_draw_line(chart_ctx *c, const chart_model *m, chart_box plot)
             chart_text_draw_up(c, &xl[p], XPOS(p) - xl[p].h / 2, y1 + 3, chart_ink,
                                BIMO_CHART_TEXT);
         else
-            chart_text_draw(c, &xl[p], XPOS(p) - xl[p].w / 2, y1 + 3, chart_ink,
-                            BIMO_CHART_TEXT);
+            chart_text_draw(c, &xl[p], XPOS(p) - xl[p].w / 2, y1 + 3, chart_ink, BIMO_CHART_TEXT);
         if (chart_series_break(c->res, p)) {
             double x = XPOS(p) - step / 2;
             static const double dash[] = {2.5, 2};
@@ -183,7 +180,8 @@ int chart_draw_line(chart_ctx *c, const chart_model *m, chart_box plot)
     }
     /* lines, then markers, then labels above everything */
     for (size_t s = 0; s < ns; s++) {
-        chart_rgb col = m->ser.src == AX_NONE ? (chart_rgb){0, 0.447, 0.698} : m->ser.items[s].colour;
+        chart_rgb col =
+            m->ser.src == AX_NONE ? (chart_rgb){0, 0.447, 0.698} : m->ser.items[s].colour;
         chart_set_colour(c, col);
         cairo_set_line_width(c->cr, m->ser.items[s].code || ns == 1 ? 1.5 : 2.2);
         int open = 0;

@@ -12,9 +12,8 @@
 
 /* Sequential blues (ColorBrewer), light to dark: the order survives grey printing. */
 static const chart_rgb blues[] = {
-    {0.937, 0.953, 1.000}, {0.776, 0.859, 0.937}, {0.620, 0.792, 0.882},
-    {0.420, 0.682, 0.839}, {0.192, 0.510, 0.741}, {0.031, 0.318, 0.612},
-    {0.031, 0.188, 0.420},
+    {0.937, 0.953, 1.000}, {0.776, 0.859, 0.937}, {0.620, 0.792, 0.882}, {0.420, 0.682, 0.839},
+    {0.192, 0.510, 0.741}, {0.031, 0.318, 0.612}, {0.031, 0.188, 0.420},
 };
 #define MAX_CLASSES 7
 
@@ -61,8 +60,11 @@ static void tile_name(const char *label, char *out, size_t size)
 {
     static const struct {
         const char *from, *to;
-    } subs[] = {{", Stadt", ""}, {"Samtgemeinde ", "SG "}, {" am Teutoburger Wald", " a. T. W."},
-                  {"Georgsmarienhütte", "Georgsmarien\xC2\xAD" "hütte"}}; /* soft hyphen */
+    } subs[] = {{", Stadt", ""},
+                {"Samtgemeinde ", "SG "},
+                {" am Teutoburger Wald", " a. T. W."},
+                {"Georgsmarienhütte", "Georgsmarien\xC2\xAD"
+                                      "hütte"}}; /* soft hyphen */
     snprintf(out, size, "%s", label);
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
         char *p = strstr(out, subs[i].from);

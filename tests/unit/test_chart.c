@@ -25,7 +25,8 @@ typedef struct {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "%s/bimo-chart-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    snprintf(f->dir, sizeof f->dir, "%s/bimo-chart-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     assert_non_null(mkdtemp(f->dir));
     char path[300], cat[512];
     snprintf(path, sizeof path, "%s/t.db", f->dir);
@@ -73,8 +74,7 @@ static bimo_result *compute(fixture *f, const char *id, const char *period, cons
 }
 
 /* Draws res as kind at w x h points with a trace. */
-static void draw(const bimo_result *res, const char *kind, double w, double h,
-                 bimo_chart_trace *t)
+static void draw(const bimo_result *res, const char *kind, double w, double h, bimo_chart_trace *t)
 {
     bimo_chart_options o;
     bimo_chart_options_init(&o);
@@ -125,8 +125,8 @@ static void check_layout(const bimo_chart_trace *t, double w, double h)
         if (a->type == BIMO_CHART_MARK)
             continue;
         if (a->x0 < -0.5 || a->y0 < -0.5 || a->x1 > w + 0.5 || a->y1 > h + 0.5)
-            fail_msg("\"%s\" leaves the chart: %.1f %.1f %.1f %.1f", a->text, a->x0, a->y0,
-                     a->x1, a->y1);
+            fail_msg("\"%s\" leaves the chart: %.1f %.1f %.1f %.1f", a->text, a->x0, a->y0, a->x1,
+                     a->y1);
         if (strncmp(a->text, "[gekürzt]", 10) == 0)
             fail_msg("text cut short: %s", a->text);
         for (size_t k = i + 1; k < t->n; k++) {
@@ -136,8 +136,7 @@ static void check_layout(const bimo_chart_trace *t, double w, double h)
             if (a->x0 < b->x1 - eps && b->x0 < a->x1 - eps && a->y0 < b->y1 - eps &&
                 b->y0 < a->y1 - eps)
                 fail_msg("\"%s\" (%.1f %.1f %.1f %.1f) overlaps \"%s\" (%.1f %.1f %.1f %.1f)",
-                         a->text, a->x0, a->y0, a->x1, a->y1, b->text, b->x0, b->y0, b->x1,
-                         b->y1);
+                         a->text, a->x0, a->y0, a->x1, a->y1, b->text, b->x0, b->y0, b->x1, b->y1);
         }
     }
 }
@@ -159,48 +158,92 @@ typedef struct {
  * cases (n = 33 has 1 case and Belm, n = 8, is its complement: "."; n = 34 has a
  * denominator of 8 < 10: "/"); Insgesamt 728 / 4.430 = 16,4 %. */
 static const chart_case cases[] = {
-    {"FIG-SF", "2025", "schulform", "bar", 4, 2,
+    {"FIG-SF",
+     "2025",
+     "schulform",
+     "bar",
+     4,
+     2,
      {"Abbildung 3: Schülerinnen und Schüler nach Schulform", "Landkreis Osnabrück, 2025",
       "Grundschule", "Hauptschule", "Realschule", "Gymnasium", "Förderschule",
       "Integrierte Gesamtschule mit gymnasialer Oberstufe", "890", "250", "470", "165",
       "Quelle: Testquelle Schulstatistik, 2025", "1) Testdaten.", "Personen"},
      "."},
-    {"FIG-SF", "2025", "schulform", "hbar", 4, 2,
+    {"FIG-SF",
+     "2025",
+     "schulform",
+     "hbar",
+     4,
+     2,
      {"Grundschule", "Integrierte Gesamtschule mit gymnasialer Oberstufe", "890", "250", "470",
       "165", "Zeichenerklärung: . = Zahlenwert geheim zu halten"},
      "."},
     /* grouped: schulform x sex, 6 x 2 cells, 8 shown */
-    {"FIG-SF", "2025", "schulform,geschlecht", "grouped", 8, 4,
-     {"männlich", "weiblich", "Grundschule", "450", "440", "120", "130", "210", "260", "80",
-      "85"},
+    {"FIG-SF",
+     "2025",
+     "schulform,geschlecht",
+     "grouped",
+     8,
+     4,
+     {"männlich", "weiblich", "Grundschule", "450", "440", "120", "130", "210", "260", "80", "85"},
      "."},
-    {"FIG-SF", "2025", "schulform,geschlecht", "stacked", 8, 2,
+    {"FIG-SF",
+     "2025",
+     "schulform,geschlecht",
+     "stacked",
+     8,
+     2,
      {"männlich", "weiblich", "450", "440", "120", "130", "210", "260"},
      "."},
     /* 100 %: GS 450 / 890 = 50,6 % and 440 / 890 = 49,4 %; RS 48,0 / 52,0; GYM 44,7 / 55,3;
      * a first bar "Insgesamt": men 450 + 30 + 120 + 210 + 80 + 1 = 891 of 1.832 = 48,6 %,
      * women 941 = 51,4 %: 10 segments */
-    {"FIG-SF", "2025", "schulform,geschlecht", "stacked100", 10, 2,
+    {"FIG-SF",
+     "2025",
+     "schulform,geschlecht",
+     "stacked100",
+     10,
+     2,
      {"50,6 %", "49,4 %", "48,0 %", "52,0 %", "44,7 %", "55,3 %", "48,6 %", "51,4 %", "Insgesamt",
       "in %"},
      "."},
     /* line: the total grows by 20 a year from 1.712 (2019) to 1.832 (2025) */
-    {"FIG-SF", "2019..2025", NULL, "line", 7, 0,
+    {"FIG-SF",
+     "2019..2025",
+     NULL,
+     "line",
+     7,
+     0,
      {"1.712", "1.732", "1.752", "1.772", "1.792", "1.812", "1.832", "2019", "2025",
       "Landkreis Osnabrück, 2019 bis 2025"},
      NULL},
     /* one line per school form: 4 shown x 7 years; HS and FOES are "." every year (14); the
      * last values are written at the lines' ends */
-    {"FIG-SF", "2019..2025", "schulform", "line", 28, 14,
+    {"FIG-SF",
+     "2019..2025",
+     "schulform",
+     "line",
+     28,
+     14,
      {"890", "250", "470", "165", "Grundschule", "Förderschule"},
      "."},
     /* 34 municipalities and the total on 100 mm: n = 33 (1 case) and Belm (n = 8, its
      * complement) ".", n = 34 "/": 31 + 1 bars, 3 symbols */
-    {"FIG-GEM", "2025", "gemeinde", "hbar", 32, 3,
-     {"Insgesamt", "16,4 %", "Alfhausen", "5,9 %", "Dissen am Teutoburger Wald, Stadt",
-      "15,4 %", "Georgsmarienhütte, Stadt", "17,4 %", "Voltlage", "22,6 %", "Glandorf"},
+    {"FIG-GEM",
+     "2025",
+     "gemeinde",
+     "hbar",
+     32,
+     3,
+     {"Insgesamt", "16,4 %", "Alfhausen", "5,9 %", "Dissen am Teutoburger Wald, Stadt", "15,4 %",
+      "Georgsmarienhütte, Stadt", "17,4 %", "Voltlage", "22,6 %", "Glandorf"},
      "/"},
-    {"FIG-GEM", "2025", "gemeinde", "bar", 32, 3,
+    {"FIG-GEM",
+     "2025",
+     "gemeinde",
+     "bar",
+     32,
+     3,
      {"Insgesamt", "Alfhausen", "Dissen am Teutoburger Wald, Stadt", "Glandorf"},
      "/"},
     /* tile maps: 34 municipalities; the 21 reporting units, of which Belm, Wallenhorst and
@@ -210,13 +253,22 @@ static const chart_case cases[] = {
     /* pyramid: age group n (1..8) has 50 + 20n per sex and nationality, Germans 100 more,
      * women 7 more: men under 3 70 + 170 = 240, women 77 + 177 = 254; men 65+ 210 + 310 =
      * 520, women 65+ 2 + 317 = 319 */
-    {"FIG-POP", "2025", "altersgruppe,geschlecht", "pyramid", 16, 0,
-     {"männlich", "weiblich", "unter 3 Jahre", "65 Jahre und älter", "240", "254", "520",
-      "319"},
+    {"FIG-POP",
+     "2025",
+     "altersgruppe,geschlecht",
+     "pyramid",
+     16,
+     0,
+     {"männlich", "weiblich", "unter 3 Jahre", "65 Jahre und älter", "240", "254", "520", "319"},
      NULL},
     /* split by nationality: 0-3 and 65+ are secret in all four cells (the 2 and its
      * complements): 32 - 8 = 24 segments, 4 bars with a symbol */
-    {"FIG-POP", "2025", "altersgruppe,geschlecht,deutsch", "pyramid", 24, 4,
+    {"FIG-POP",
+     "2025",
+     "altersgruppe,geschlecht,deutsch",
+     "pyramid",
+     24,
+     4,
      {"Deutsche", "Ausländerinnen und Ausländer", "unter 3 Jahre"},
      "."},
 };
@@ -252,14 +304,16 @@ static void sizes(void **state)
         const char *kind, *by;
         double w, h;
     } s[] = {
-        {"hbar", "gemeinde", 240, 500}, {"bar", "schulform", 240, 200},
-        {"hbar", "schulform", 200, 160}, {"map", "gemeinde", 453, 453},
+        {"hbar", "gemeinde", 240, 500},
+        {"bar", "schulform", 240, 200},
+        {"hbar", "schulform", 200, 160},
+        {"map", "gemeinde", 453, 453},
         {"pyramid", "altersgruppe,geschlecht", 300, 200},
     };
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
-        const char *id = strstr(s[i].by, "alter") ? "FIG-POP" : strstr(s[i].by, "gemeinde")
-                                                                   ? "FIG-GEM"
-                                                                   : "FIG-SF";
+        const char *id = strstr(s[i].by, "alter")      ? "FIG-POP"
+                         : strstr(s[i].by, "gemeinde") ? "FIG-GEM"
+                                                       : "FIG-SF";
         bimo_result *r = compute(f, id, "2025", s[i].by);
         bimo_chart_trace t;
         draw(r, s[i].kind, s[i].w, s[i].h, &t);
