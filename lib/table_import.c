@@ -345,12 +345,14 @@ size_t bimo_table_column_name(const char *text, size_t len, int index, char *out
     out[n] = '\0';
     if (n == 0)
         return (size_t)snprintf(out, size, "column_%d", index + 1);
-    if (is_digit(out[0])) {
-        char tmp[NAME_MAX_LEN + 1];
-        memcpy(tmp, out, n + 1);
-        n = (size_t)snprintf(out, size, "c_%s", tmp);
-        if (n >= size)
-            n = size - 1;
+    if (is_digit(out[0]) && cap >= 2) { /* the prefix counts against the cap too */
+        size_t keep = n + 2 <= cap ? n : cap - 2;
+        memmove(out + 2, out, keep);
+        memcpy(out, "c_", 2);
+        n = keep + 2;
+        while (n > 0 && out[n - 1] == '_')
+            n--;
+        out[n] = '\0';
     }
     return n;
 }
@@ -930,6 +932,9 @@ static bimo_status find_header(table_import *ti, int *next)
             ti->lines_skipped++;
         if (st != BIMO_OK)
             return st;
+        if (bimo_csv_first_line_problem(ti->r))
+            return bimo_fail_at(ti->err, BIMO_ERR_PARSE, ti->file_name, 1, 0, "%s",
+                                bimo_csv_first_line_problem(ti->r));
         if (!rec || rec->line != want)
             return bimo_fail_at(
                 ti->err, BIMO_ERR_DATA, ti->file_name, want, 0, "--header-line %d: %s", want,
@@ -946,6 +951,8 @@ static bimo_status find_header(table_import *ti, int *next)
     if (ti->nahead == 0)
         return bimo_fail_at(ti->err, BIMO_ERR_DATA, ti->file_name, 0, 0,
                             "the file is empty: expected a header line");
+    if (ti->ahead[0].rec.reject_reason && bimo_csv_first_line_problem(ti->r))
+        return header_error(ti, &ti->ahead[0].rec); /* no title line: no text at all */
     int h = auto_header(ti);
     if (h < 0 && ti->ahead[0].rec.reject_reason)
         return header_error(ti, &ti->ahead[0].rec);
