@@ -68,7 +68,7 @@ BIMO_API bimo_status bimo_data_dir(char *buf, size_t size, bimo_error *err);
 /* ---- Store --------------------------------------------------------------------------- */
 
 /* The schema version this library writes; stores report theirs through PRAGMA user_version. */
-#define BIMO_SCHEMA_VERSION 4
+#define BIMO_SCHEMA_VERSION 5
 
 typedef struct bimo_store bimo_store;
 
@@ -468,6 +468,46 @@ typedef enum {
 BIMO_API bimo_status bimo_results_write(const bimo_result *const *results, size_t n,
                                         bimo_format format, FILE *out, bimo_error *err);
 
+/* ---- Workbooks ------------------------------------------------------------------------ */
+
+/* One table of a workbook: a computed result and how to present it. Strings are borrowed. */
+typedef struct bimo_workbook_table {
+    const bimo_result *result;
+    const char *title; /* overrides the indicator title; NULL: indicator title */
+    const char *note;  /* extra footnote or NULL */
+    const char *sheet; /* sheet name or NULL (derived from the indicator id, made unique,
+                        * Excel limits: 31 characters, none of []:*?/\) */
+    const char *chart; /* NULL, or "bar", "column", "line", "pie": a native Excel chart next
+                        * to the table */
+} bimo_workbook_table;
+
+typedef struct bimo_workbook_options {
+    const char *title;    /* cover title, e.g. "Bildungsmonitoring Landkreis Osnabrück";
+                           * NULL: "Bildungsmonitoring <district>" */
+    const char *subtitle; /* e.g. the period */
+    const char *producer; /* e.g. "Bildungsbüro Landkreis Osnabrück"; NULL: the profile's
+                           * "herausgeber", else "bimo" */
+    int64_t created;      /* Unix time for the document properties; 0: SOURCE_DATE_EPOCH if
+                           * set, else the latest reference date of the tables (00:00 UTC) */
+    int intern;           /* results are unprotected: mark every sheet "INTERN – nicht zur
+                           * Veröffentlichung" (also done when any result is intern) */
+    int keep_existing;    /* 1: fail with BIMO_ERR_CANTCREATE if path exists; 0: replace it */
+} bimo_workbook_options;
+
+/* Writes tables[0 .. n-1] as an Excel workbook (.xlsx) to path: a cover sheet, a contents
+ * sheet linking every table, a notes sheet (definitions, sources, symbol legend, disclosure
+ * rule with the profile's thresholds, footnotes), one sheet per table (title, subtitle,
+ * header rows with dimension titles, margins, frozen panes, numbers as numbers with formats
+ * "#,##0" / "0.0" that Excel shows in the user's locale, symbols as text in suppressed cells,
+ * AGS codes as text) and a tidy data sheet "Daten" (one row per value, machine codes).
+ * Values only, no formulas; the same input and created time give the same bytes. The file
+ * is written under a temporary name beside path and renamed into place; on failure nothing
+ * is left. opt may be NULL. BIMO_ERR_ARG for a bad chart kind, BIMO_ERR_CANTCREATE or
+ * BIMO_ERR_IO when the file cannot be written. */
+BIMO_API bimo_status bimo_workbook_write(const char *path, const bimo_workbook_table *tables,
+                                         size_t n, const bimo_workbook_options *opt,
+                                         bimo_error *err);
+
 /* ---- Read-only SQL ---------------------------------------------------------------------- */
 
 /* Runs one SQL statement on its own read-only connection to the store and writes the rows
@@ -564,6 +604,36 @@ BIMO_API void bimo_sample_options_init(bimo_sample_options *opt);
  * BIMO_ERR_CANTCREATE or BIMO_ERR_IO (with the path) when writing fails. */
 BIMO_API bimo_status bimo_sample_write(const char *dir, const bimo_sample_options *opt,
                                        bimo_error *err);
+
+/* ---- Charts ---------------------------------------------------------------------------- */
+
+/* How a result is drawn. Text is German and set in DejaVu Sans (through fontconfig); numbers
+ * and symbols read exactly as in tables. */
+typedef struct bimo_chart_options {
+    const char *kind; /* "bar" (columns), "hbar", "grouped", "stacked", "stacked100", "line",
+                       * "pyramid", "map"; NULL: the indicator's chart metadata adapted to the
+                       * result (a series over several periods is a line, bars over a
+                       * dimension's categories lie horizontally) */
+    double width_mm, height_mm; /* default 160 x 100 */
+    int dpi;                    /* PNG, default 300 */
+    const char *title;          /* overrides the indicator title; NULL: indicator title */
+    const char *note;           /* an extra footnote, may be NULL */
+    int figure_number;          /* > 0: "Abbildung N: " before the title */
+    int bare; /* 1: draw only the plot, legend and symbol legend: no title, subtitle, source or
+               * footnotes (the report sets those as its caption) */
+} bimo_chart_options;
+
+/* Sets the defaults above. */
+BIMO_API void bimo_chart_options_init(bimo_chart_options *opt);
+
+/* Draws res as a chart into path; the format follows the extension (.png, .svg, .pdf). The
+ * file is written through bimo_output_* (replaced if it exists, never left half-written).
+ * The same result and options give the same bytes; a PDF carries the data's reference date
+ * as its creation date. opt may be NULL for the defaults. BIMO_ERR_ARG for an unknown kind
+ * or extension, a size out of range, or a result the kind cannot show (a pyramid needs
+ * altersgruppe and geschlecht, a map gemeinde or kommune). */
+BIMO_API bimo_status bimo_chart_write(const bimo_result *res, const bimo_chart_options *opt,
+                                      const char *path, bimo_error *err);
 
 #ifdef __cplusplus
 }
