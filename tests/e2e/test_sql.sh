@@ -35,7 +35,7 @@ expect_exit 0 bimo sql --format csv "SELECT name FROM pragma_table_info('snapsho
 expect_eq "$OUT" "name
 stichtag" "pragma table_info"
 expect_exit 0 bimo sql "PRAGMA user_version"
-expect_contains "$OUT" "3" "pragma user_version"
+expect_contains "$OUT" "4" "pragma user_version"
 expect_exit 0 bimo sql --format csv "SELECT code, bezeichnung FROM code_geschlecht WHERE code = 'w'"
 expect_eq "$OUT" "code,bezeichnung
 w,weiblich" "code table"

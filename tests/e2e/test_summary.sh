@@ -68,7 +68,7 @@ check "after rollback"
 sqlite3 s.db "DROP TABLE melderegister_summary; DROP TABLE aufenthalt_summary;
   PRAGMA user_version = 2"
 expect_exit 0 bimo status
-expect_eq "$(sqlite3 s.db 'PRAGMA user_version')" "3" "migrated"
+expect_eq "$(sqlite3 s.db 'PRAGMA user_version')" "4" "migrated"
 check "migration"
 expect_eq "$(counts)" "$before" "migration gives the import's counts"
 finish
