@@ -552,6 +552,38 @@ BIMO_API bimo_status bimo_export(bimo_store *store, const bimo_catalogue *cat, c
 BIMO_API bimo_status bimo_sql_query(bimo_store *store, const char *sql, bimo_format format,
                                     FILE *out, bimo_error *err);
 
+/* ---- Templates -------------------------------------------------------------------------- */
+
+/* A report or export template: CommonMark with a front matter block (title, subtitle,
+ * district, authors, date, period, kind, sheet_prefix), fenced bimo-figure and bimo-table
+ * blocks of "key: value" lines and {{ID key=value field}} placeholders in the text
+ * (report-templates/README.md describes the syntax). */
+typedef struct bimo_template bimo_template;
+
+/* Reads and checks the template at path for the run's period (NULL: the front matter's
+ * "period"): every block and placeholder is checked against cat (indicator, keys,
+ * dimensions, parameters, fields, periods relative to the run such as {P-6}..{P}). Nothing is
+ * computed. Problems are BIMO_ERR_PARSE or BIMO_ERR_DATA with the template's path, line and
+ * column; BIMO_ERR_ARG when there is no period or it is not one period; BIMO_ERR_NOINPUT when
+ * the file cannot be read. *out is owned by the caller (bimo_template_free). */
+BIMO_API bimo_status bimo_template_load(const char *path, const bimo_catalogue *cat,
+                                        const char *period, bimo_template **out,
+                                        bimo_error *err);
+
+/* Frees a template; NULL is fine. */
+BIMO_API void bimo_template_free(bimo_template *t);
+
+/* The run's period ("2025"), the front matter's title (NULL if none) and kind ("report" unless
+ * the front matter says "export"); owned by the template. */
+BIMO_API const char *bimo_template_period(const bimo_template *t);
+BIMO_API const char *bimo_template_title(const bimo_template *t);
+BIMO_API const char *bimo_template_kind(const bimo_template *t);
+
+/* The path of a template shipped with bimo: <data folder>/report-templates/<name> (NULL:
+ * bildungsbericht.md). The file is not checked. */
+BIMO_API bimo_status bimo_template_default(const char *name, char *buf, size_t size,
+                                           bimo_error *err);
+
 /* ---- Synthetic sample district ------------------------------------------------------- */
 
 /* How bimo_sample_write() encodes its files. */

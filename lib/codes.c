@@ -32,9 +32,13 @@ struct bimo_codelist {
 size_t bimo_normalize_key(const char *text, size_t len, char *out, size_t size)
 {
     size_t n = 0;
-    for (size_t i = 0; i < len && n + 2 < size; i++) {
+    /* Truncation stops before a character that no longer fits whole, so a long key is cut at
+     * the same place whether its text spells "ö" or "oe". */
+    for (size_t i = 0; i < len && n + 1 < size; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c == 0xC3 && i + 1 < len) { /* Latin-1 supplement in UTF-8 */
+            if (n + 2 >= size)
+                break;
             unsigned char d = (unsigned char)text[++i];
             const char *fold = NULL;
             switch (d) {

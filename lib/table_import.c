@@ -345,12 +345,14 @@ size_t bimo_table_column_name(const char *text, size_t len, int index, char *out
     out[n] = '\0';
     if (n == 0)
         return (size_t)snprintf(out, size, "column_%d", index + 1);
-    if (is_digit(out[0])) {
-        char tmp[NAME_MAX_LEN + 1];
-        memcpy(tmp, out, n + 1);
-        n = (size_t)snprintf(out, size, "c_%s", tmp);
-        if (n >= size)
-            n = size - 1;
+    if (is_digit(out[0]) && cap >= 2) { /* the prefix counts against the cap too */
+        size_t keep = n + 2 <= cap ? n : cap - 2;
+        memmove(out + 2, out, keep);
+        memcpy(out, "c_", 2);
+        n = keep + 2;
+        while (n > 0 && out[n - 1] == '_')
+            n--;
+        out[n] = '\0';
     }
     return n;
 }
