@@ -488,60 +488,6 @@ typedef enum {
 BIMO_API bimo_status bimo_results_write(const bimo_result *const *results, size_t n,
                                         bimo_format format, FILE *out, bimo_error *err);
 
-/* ---- Export ------------------------------------------------------------------------------ */
-
-/* One table of an export, as a template's bimo-table block gives it. */
-typedef struct bimo_export_table {
-    const char *indicator;     /* id, e.g. "AUF-1" */
-    const char *period;        /* a literal period or range (see bimo_compute) */
-    const char *const *dims;   /* breakdown; may be NULL when ndims is 0 */
-    size_t ndims;
-    const char *title;         /* NULL: the indicator's title */
-    const char *note;          /* an extra footnote, or NULL */
-    const char *sheet;         /* workbook sheet name, or NULL */
-    const char *chart;         /* native workbook chart kind, or NULL */
-    const char *const *params; /* "name=value" */
-    size_t nparams;
-    int top_n; /* dimension staat; 0 means 10 */
-    bimo_quantile quantile;
-} bimo_export_table;
-
-/* A step of a running export, for logs (cron). Strings live during the callback. */
-typedef struct bimo_export_event {
-    const char *event;   /* "lock", "cleanup", "table", "release", "done" */
-    const char *message; /* one English sentence */
-    const char *path;    /* the file or folder concerned, or NULL */
-    int64_t count;       /* table: cells kept secret; cleanup: folders removed; done: files */
-} bimo_export_event;
-
-typedef struct bimo_export_options {
-    const char *template_path; /* recorded in the manifest with its SHA-256; may be NULL */
-    const char *period;        /* the run's period, recorded; may be NULL */
-    const char *title;         /* workbook cover; NULL: "Quartalsexport" */
-    const char *subtitle;      /* may be NULL */
-    int force;                 /* replace an earlier export in the folder */
-    int wait_seconds;          /* how long to wait for the store lock; 0: fail at once */
-    void (*log)(const bimo_export_event *ev, void *ctx); /* may be NULL */
-    void *ctx;
-} bimo_export_options;
-
-/* Writes tables[0 .. n-1] into the new folder dir: per table "NN_ID_tabelle.csv" (German
- * Excel: ";", UTF-8 with BOM, decimal comma, symbols, text made inert against formulas) and
- * "NN_ID_daten.csv" (the layout of bimo_results_write's CSV), and "manifest.json" (files with
- * SHA-256, the imports used, bimo version, template, period, disclosure settings).
- * The store is locked for writing during the run (another writer or export waits up to
- * opt->wait_seconds, then BIMO_ERR_BUSY). Disclosure is consistent across the release and
- * with earlier ones: a cell that any table of this export or an earlier export of the same
- * indicator hid for the same period (or, for flows, a part of the period) is hidden again.
- * The release and its hidden cells are recorded in the store. Everything is built in a
- * temporary folder beside dir and renamed into place at the end; a failure or a kill leaves
- * the earlier export (or none) untouched, and the next run removes the leftovers. An existing
- * dir is BIMO_ERR_CANTCREATE unless opt->force and it holds an earlier export. Output is
- * byte-for-byte reproducible (dates come from the data or SOURCE_DATE_EPOCH). */
-BIMO_API bimo_status bimo_export(bimo_store *store, const bimo_catalogue *cat, const char *dir,
-                                 const bimo_export_table *tables, size_t n,
-                                 const bimo_export_options *opt, bimo_error *err);
-
 /* ---- Read-only SQL ---------------------------------------------------------------------- */
 
 /* Runs one SQL statement on its own read-only connection to the store and writes the rows
@@ -583,6 +529,41 @@ BIMO_API const char *bimo_template_kind(const bimo_template *t);
  * bildungsbericht.md). The file is not checked. */
 BIMO_API bimo_status bimo_template_default(const char *name, char *buf, size_t size,
                                            bimo_error *err);
+
+/* ---- Export ------------------------------------------------------------------------------ */
+
+/* A step of a running export, for logs (cron). Strings live during the callback. */
+typedef struct bimo_export_event {
+    const char *event;   /* "lock", "cleanup", "table", "release", "done" */
+    const char *message; /* one English sentence */
+    const char *path;    /* the file or folder concerned, or NULL */
+    int64_t count;       /* table: rows kept secret; cleanup: folders removed; done: tables */
+} bimo_export_event;
+
+typedef struct bimo_export_options {
+    int force;        /* replace an earlier export in the folder */
+    int wait_seconds; /* how long to wait for the store lock; 0: fail at once */
+    void (*log)(const bimo_export_event *ev, void *ctx); /* may be NULL */
+    void *ctx;
+} bimo_export_options;
+
+/* Writes the tables (bimo-table and bimo-figure blocks) of template tpl, loaded for the run's
+ * period, into the new folder dir: per table "NN_ID_tabelle.csv" for German Excel (";", UTF-8
+ * with BOM, decimal comma, symbols, text made inert against formulas) and "NN_ID_daten.csv"
+ * (the CSV of bimo_results_write), and "manifest.json" (files with SHA-256, the imports used,
+ * bimo version, template, period, disclosure settings). The store must be open for writing:
+ * it is locked during the run (another writer or export waits up to opt->wait_seconds, then
+ * BIMO_ERR_BUSY). Disclosure is consistent across the release and with earlier ones: a cell
+ * that a table of this export, or an earlier export of the same indicator, hid for the same
+ * reference date (flows: the same period or a part of it) is hidden again; the release and its
+ * hidden cells are recorded in the store. Everything is built in a temporary folder beside
+ * dir and renamed into place at the end; a failure or a kill leaves the earlier export (or
+ * none) untouched, and the next run removes the leftovers. An existing dir is
+ * BIMO_ERR_CANTCREATE unless opt->force is set and dir holds an earlier export. Output is
+ * byte-for-byte reproducible (its date comes from the data or SOURCE_DATE_EPOCH). */
+BIMO_API bimo_status bimo_export(bimo_store *store, const bimo_catalogue *cat,
+                                 const bimo_template *tpl, const char *dir,
+                                 const bimo_export_options *opt, bimo_error *err);
 
 /* ---- Synthetic sample district ------------------------------------------------------- */
 

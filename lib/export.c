@@ -11,10 +11,12 @@
 
 #include "engine.h"
 #include "error.h"
+#include "export.h"
 #include "export_dir.h"
 #include "export_secret.h"
 #include "result_text.h"
 #include "store.h"
+#include "template.h"
 #include "values.h"
 
 #define MAX_PASSES 32 /* hiding only grows, so passes end; this bounds a surprise */
@@ -177,6 +179,7 @@ typedef struct {
     const bimo_export_table *tables;
     size_t n;
     const bimo_export_options *opt;
+    const bimo_export_info *info;
     bimo_result **results;
     char **variants;
     size_t *secret; /* rows shown as "." per table */
@@ -362,10 +365,13 @@ static void de_footer(const bimo_result *res, const bimo_export_table *t, FILE *
         de_line(out, t->note);
     unsigned used = bimo_result_flags_used(res);
     size_t len = (size_t)snprintf(line, sizeof line, "Zeichenerklärung:");
+    const char *sep = " ";
     for (int f = 1; f < BIMO_FLAG_COUNT; f++)
-        if (used & (1u << f) && len < sizeof line)
-            len += (size_t)snprintf(line + len, sizeof line - len, " %s = %s;",
+        if (used & (1u << f) && len < sizeof line) {
+            len += (size_t)snprintf(line + len, sizeof line - len, "%s%s = %s", sep,
                                     bimo_flag_symbol((bimo_flag)f), bimo_flag_legend((bimo_flag)f));
+            sep = "; ";
+        }
     if (used)
         de_line(out, line);
 }
@@ -594,18 +600,18 @@ static bimo_status write_release(release *r, const char *tmp, char manifest_sha[
         st = bimo_store_imports(r->store, add_import, imports, err);
     char date[11];
     export_date(r, date);
-    json_t *tpl = st == BIMO_OK ? template_json(r->opt->template_path, err, &st) : NULL;
+    json_t *tpl = st == BIMO_OK ? template_json(r->info->template_path, err, &st) : NULL;
     json_t *m = json_object();
     json_object_set_new(m, "format", json_string(BIMO_EXPORT_FORMAT));
     json_object_set_new(m, "bimo_version", json_string(bimo_version()));
     json_object_set_new(m, "date", json_string(date));
-    json_object_set_new(m, "period", r->opt->period ? json_string(r->opt->period) : json_null());
+    json_object_set_new(m, "period", r->info->period ? json_string(r->info->period) : json_null());
     json_object_set_new(m, "template", tpl ? tpl : json_null());
     json_t *disc = json_object();
     json_object_set_new(disc, "threshold", json_integer(r->engine->disclosure.threshold));
     json_object_set_new(disc, "min_denominator", json_real(r->engine->disclosure.min_denominator));
     json_object_set_new(disc, "consistent_with_earlier_releases", json_true());
-    json_object_set_new(disc, "cells_hidden_again", json_integer((json_int_t)r->forced));
+    json_object_set_new(disc, "cells_hidden_to_match", json_integer((json_int_t)r->forced));
     json_object_set_new(m, "disclosure", disc);
     json_object_set_new(m, "imports", imports);
     json_object_set_new(m, "tables", tables);
@@ -665,7 +671,7 @@ static bimo_status record_release(release *r, const char *dir, const char *manif
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    const char *tpl = r->opt->template_path ? r->opt->template_path : "";
+    const char *tpl = r->info->template_path ? r->info->template_path : "";
     const char *slash = strrchr(tpl, '/');
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO release (created, template, period, directory,"
@@ -674,7 +680,7 @@ static bimo_status record_release(release *r, const char *dir, const char *manif
         return bimo_store_fail(db, err, "cannot record the release");
     sqlite3_bind_text(q, 1, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 2, slash ? slash + 1 : tpl, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 3, r->opt->period ? r->opt->period : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 3, r->info->period ? r->info->period : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 4, dir, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 5, manifest_sha, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 6, bimo_version(), -1, SQLITE_STATIC);
@@ -717,9 +723,10 @@ static void release_free(release *r)
 
 static bimo_status release_init(release *r, bimo_store *store, const bimo_catalogue *cat,
                                 const bimo_export_table *tables, size_t n,
-                                const bimo_export_options *opt, bimo_error *err)
+                                const bimo_export_info *info, const bimo_export_options *opt,
+                                bimo_error *err)
 {
-    *r = (release){.store = store, .tables = tables, .n = n, .opt = opt};
+    *r = (release){.store = store, .tables = tables, .n = n, .opt = opt, .info = info};
     r->results = calloc(n ? n : 1, sizeof *r->results);
     r->variants = calloc(n ? n : 1, sizeof *r->variants);
     r->secret = calloc(n ? n : 1, sizeof *r->secret);
@@ -751,21 +758,25 @@ static bimo_status run(release *r, bimo_export_dir *d, bimo_error *err)
         st = bimo_store_exec(r->store, "COMMIT", err);
     if (st == BIMO_OK)
         log_event(r->opt, "release", NULL, id,
-                  "release %lld recorded in the store (%zu cells "
-                  "hidden again from earlier releases)",
+                  "release %lld recorded in the store (%zu cells hidden to match other tables "
+                  "or earlier releases)",
                   (long long)id, r->forced);
     if (st == BIMO_OK)
         st = bimo_export_dir_commit(d, r->opt->force, err);
     return st;
 }
 
-bimo_status bimo_export(bimo_store *store, const bimo_catalogue *cat, const char *dir,
-                        const bimo_export_table *tables, size_t n, const bimo_export_options *opt,
-                        bimo_error *err)
+bimo_status bimo_export_tables(bimo_store *store, const bimo_catalogue *cat,
+                               const bimo_export_table *tables, size_t n,
+                               const bimo_export_info *info, const char *dir,
+                               const bimo_export_options *opt, bimo_error *err)
 {
     static const bimo_export_options defaults = {0};
+    static const bimo_export_info no_info = {0};
     if (!opt)
         opt = &defaults;
+    if (!info)
+        info = &no_info;
     if (!store || !cat || !dir || (!tables && n))
         return bimo_fail(err, BIMO_ERR_ARG, "bimo_export: store, catalogue and folder needed");
     if (n == 0)
@@ -785,16 +796,46 @@ bimo_status bimo_export(bimo_store *store, const bimo_catalogue *cat, const char
         log_event(opt, "cleanup", d.parent, removed,
                   "removed %d temporary folder(s) left by an interrupted export", removed);
     release r;
-    st = release_init(&r, store, cat, tables, n, opt, err);
+    st = release_init(&r, store, cat, tables, n, info, opt, err);
     if (st == BIMO_OK)
         st = run(&r, &d, err);
     if (st != BIMO_OK) {
         sqlite3_exec(bimo_store_db(store), "ROLLBACK", NULL, NULL, NULL);
         bimo_export_dir_abort(&d);
     } else {
-        log_event(opt, "done", d.path, (int64_t)(2 * n + 1), "export written to %s (%zu tables)",
-                  d.path, n);
+        log_event(opt, "done", dir, (int64_t)n, "export written to %s (%zu tables)", dir, n);
     }
     release_free(&r);
+    return st;
+}
+
+bimo_status bimo_export(bimo_store *store, const bimo_catalogue *cat, const bimo_template *tpl,
+                        const char *dir, const bimo_export_options *opt, bimo_error *err)
+{
+    if (!tpl)
+        return bimo_fail(err, BIMO_ERR_ARG, "bimo_export: a template is needed");
+    bimo_export_table *tables = calloc(tpl->nblocks ? tpl->nblocks : 1, sizeof *tables);
+    if (!tables)
+        return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < tpl->nblocks; i++) {
+        const bimo_tpl_block *b = &tpl->blocks[i];
+        tables[i] = (bimo_export_table){
+            .indicator = b->ind->id,
+            .period = b->resolved_period,
+            .dims = (const char *const *)b->dims,
+            .ndims = b->ndims,
+            .title = b->title.text,
+            .note = b->note.text,
+            .sheet = b->sheet.text,
+            .chart = b->chart.text,
+            .params = b->params,
+            .nparams = b->nparams,
+            .top_n = b->top_n,
+            .quantile = b->quantile_kind,
+        };
+    }
+    bimo_export_info info = {tpl->path, tpl->period, tpl->title, tpl->subtitle};
+    bimo_status st = bimo_export_tables(store, cat, tables, tpl->nblocks, &info, dir, opt, err);
+    free(tables);
     return st;
 }
