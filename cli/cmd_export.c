@@ -90,8 +90,9 @@ static int run_export(const cli_context *ctx, int argc, char **argv)
         case 'q': ls.quiet = 1; break;
         case 'w':
             if (!parse_seconds(optarg, &eo.wait_seconds))
-                return cli_usage_error("export", "--wait takes whole seconds (0 .. 86400), not "
-                                                 "\"%s\"",
+                return cli_usage_error("export",
+                                       "--wait takes whole seconds (0 .. 86400), not "
+                                       "\"%s\"",
                                        optarg);
             break;
         case 'l':

@@ -78,7 +78,7 @@ expect_exit 64 bimo sql --format xml "SELECT 1"
 # Nothing changed.
 expect_eq "$(sha256sum s.db | cut -d' ' -f1)" "$before" "store file unchanged"
 expect_eq "$(sqlite3 s.db 'SELECT count(*) FROM melderegister; PRAGMA user_version')" "12
-3" "store content unchanged"
+4" "store content unchanged"
 [ ! -e other.db ] && pass || fail "ATTACH created other.db"
 expect_exit 0 bimo sql --help
 expect_contains "$OUT" "melderegister     snapshot_id, line, person, geburtsdatum" "help lists tables"
