@@ -37,6 +37,7 @@ int cli_open_store(const cli_context *ctx, int create, int read_only, bimo_store
 extern const cli_command cli_cmd_init, cli_cmd_status, cli_cmd_import, cli_cmd_rejects;
 extern const cli_command cli_cmd_sample;
 extern const cli_command cli_cmd_indicators, cli_cmd_sql;
+extern const cli_command cli_cmd_workbook;
 extern const cli_command cli_cmd_export;
 
 #endif

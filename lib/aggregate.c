@@ -148,18 +148,47 @@ size_t bimo_agg_targets(const bimo_agg *agg, const int *nodes, size_t *cells)
     }
 }
 
-bimo_status bimo_agg_sum(const bimo_agg *agg, size_t nrows, const int *rows, const int64_t *values,
-                         int64_t *cells)
+/* Two passes: rows first go to their own (finest) cell, then each touched finest cell is
+ * added to its margins, so the margins cost one walk per distinct cell, not per row. */
+bimo_status bimo_agg_sum(const bimo_agg *agg, size_t nrows, const int *rows, size_t nvalues,
+                         const int64_t *const *values, int64_t *const *cells)
 {
     size_t *targets = malloc(agg->max_targets * sizeof *targets);
-    if (!targets)
+    size_t *first = malloc(agg->ncells * sizeof *first); /* a row of the cell, or SIZE_MAX */
+    size_t *touched = malloc((nrows ? nrows : 1) * sizeof *touched), ntouched = 0;
+    int64_t *own = calloc(agg->ncells * (nvalues ? nvalues : 1), sizeof *own);
+    if (!targets || !first || !touched || !own) {
+        free(targets);
+        free(first);
+        free(touched);
+        free(own);
         return BIMO_ERR_NOMEM;
+    }
+    memset(first, 0xff, agg->ncells * sizeof *first);
     for (size_t r = 0; r < nrows; r++) {
-        size_t n = bimo_agg_targets(agg, rows + r * agg->naxes, targets);
-        for (size_t t = 0; t < n; t++)
-            cells[targets[t]] += values[r];
+        size_t cell = 0;
+        for (size_t a = 0; a < agg->naxes; a++)
+            cell += (size_t)rows[r * agg->naxes + a] * agg->axes[a].stride;
+        if (first[cell] == SIZE_MAX) {
+            first[cell] = r;
+            touched[ntouched++] = cell;
+        }
+        for (size_t v = 0; v < nvalues; v++)
+            own[cell * nvalues + v] += values[v][r];
+    }
+    for (size_t i = 0; i < ntouched; i++) {
+        size_t cell = touched[i];
+        size_t n = bimo_agg_targets(agg, rows ? rows + first[cell] * agg->naxes : NULL, targets);
+        for (size_t v = 0; v < nvalues; v++) {
+            int64_t x = own[cell * nvalues + v];
+            for (size_t t = 0; t < n; t++)
+                cells[v][targets[t]] += x;
+        }
     }
     free(targets);
+    free(first);
+    free(touched);
+    free(own);
     return BIMO_OK;
 }
 

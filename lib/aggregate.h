@@ -41,10 +41,11 @@ size_t bimo_agg_max_targets(const bimo_agg *agg);
  * it) into cells (room for bimo_agg_max_targets()) and returns their number. */
 size_t bimo_agg_targets(const bimo_agg *agg, const int *nodes, size_t *cells);
 
-/* Adds values[r] of each row r (nodes in rows[r * naxes ..]) to every cell it belongs to.
- * BIMO_ERR_NOMEM is the only failure. */
-bimo_status bimo_agg_sum(const bimo_agg *agg, size_t nrows, const int *rows, const int64_t *values,
-                         int64_t *cells);
+/* For each value column v (0 .. nvalues-1), adds values[v][r] of each row r (nodes in
+ * rows[r * naxes ..]) to cells[v] of every cell the row belongs to. BIMO_ERR_NOMEM is the only
+ * failure. */
+bimo_status bimo_agg_sum(const bimo_agg *agg, size_t nrows, const int *rows, size_t nvalues,
+                         const int64_t *const *values, int64_t *const *cells);
 
 /* Quantile p (0..1) of sorted[0 .. n-1] by linear interpolation between closest ranks
  * (Hyndman-Fan type 7, the default of R and of Excel's QUARTILE.INC): h = (n - 1) p,

@@ -68,7 +68,7 @@ BIMO_API bimo_status bimo_data_dir(char *buf, size_t size, bimo_error *err);
 /* ---- Store --------------------------------------------------------------------------- */
 
 /* The schema version this library writes; stores report theirs through PRAGMA user_version. */
-#define BIMO_SCHEMA_VERSION 4
+#define BIMO_SCHEMA_VERSION 5
 
 typedef struct bimo_store bimo_store;
 
@@ -487,6 +487,46 @@ typedef enum {
  * empty. JSON is an array with one object per result: metadata, periods and rows. */
 BIMO_API bimo_status bimo_results_write(const bimo_result *const *results, size_t n,
                                         bimo_format format, FILE *out, bimo_error *err);
+
+/* ---- Workbooks ------------------------------------------------------------------------ */
+
+/* One table of a workbook: a computed result and how to present it. Strings are borrowed. */
+typedef struct bimo_workbook_table {
+    const bimo_result *result;
+    const char *title; /* overrides the indicator title; NULL: indicator title */
+    const char *note;  /* extra footnote or NULL */
+    const char *sheet; /* sheet name or NULL (derived from the indicator id, made unique,
+                        * Excel limits: 31 characters, none of []:*?/\) */
+    const char *chart; /* NULL, or "bar", "column", "line", "pie": a native Excel chart next
+                        * to the table */
+} bimo_workbook_table;
+
+typedef struct bimo_workbook_options {
+    const char *title;    /* cover title, e.g. "Bildungsmonitoring Landkreis Osnabrück";
+                           * NULL: "Bildungsmonitoring <district>" */
+    const char *subtitle; /* e.g. the period */
+    const char *producer; /* e.g. "Bildungsbüro Landkreis Osnabrück"; NULL: the profile's
+                           * "herausgeber", else "bimo" */
+    int64_t created;      /* Unix time for the document properties; 0: SOURCE_DATE_EPOCH if
+                           * set, else the latest reference date of the tables (00:00 UTC) */
+    int intern;           /* results are unprotected: mark every sheet "INTERN – nicht zur
+                           * Veröffentlichung" (also done when any result is intern) */
+    int keep_existing;    /* 1: fail with BIMO_ERR_CANTCREATE if path exists; 0: replace it */
+} bimo_workbook_options;
+
+/* Writes tables[0 .. n-1] as an Excel workbook (.xlsx) to path: a cover sheet, a contents
+ * sheet linking every table, a notes sheet (definitions, sources, symbol legend, disclosure
+ * rule with the profile's thresholds, footnotes), one sheet per table (title, subtitle,
+ * header rows with dimension titles, margins, frozen panes, numbers as numbers with formats
+ * "#,##0" / "0.0" that Excel shows in the user's locale, symbols as text in suppressed cells,
+ * AGS codes as text) and a tidy data sheet "Daten" (one row per value, machine codes).
+ * Values only, no formulas; the same input and created time give the same bytes. The file
+ * is written under a temporary name beside path and renamed into place; on failure nothing
+ * is left. opt may be NULL. BIMO_ERR_ARG for a bad chart kind, BIMO_ERR_CANTCREATE or
+ * BIMO_ERR_IO when the file cannot be written. */
+BIMO_API bimo_status bimo_workbook_write(const char *path, const bimo_workbook_table *tables,
+                                         size_t n, const bimo_workbook_options *opt,
+                                         bimo_error *err);
 
 /* ---- Read-only SQL ---------------------------------------------------------------------- */
 

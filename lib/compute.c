@@ -11,6 +11,7 @@
 #include "catalogue.h"
 #include "engine.h"
 #include "error.h"
+#include "result_text.h"
 
 #define TOTAL       "Insgesamt"
 #define OTHERS_CODE "uebrige"
@@ -30,6 +31,8 @@ struct bimo_result {
     const bimo_indicator *ind;
     int intern;
     char *area;
+    const char *producer;               /* profile key "herausgeber", NULL if absent */
+    bimo_disclosure_options disclosure; /* the thresholds the result was protected with */
     size_t ndims;
     const char *dims[BIMO_DIM_COUNT];
     result_period *periods;
@@ -84,6 +87,15 @@ int bimo_result_intern(const bimo_result *r)
 const char *bimo_result_area(const bimo_result *r)
 {
     return r->area;
+}
+const char *bimo_result_producer(const bimo_result *r)
+{
+    return r->producer;
+}
+void bimo_result_disclosure(const bimo_result *r, int64_t *threshold, double *min_denominator)
+{
+    *threshold = r->disclosure.threshold;
+    *min_denominator = r->disclosure.min_denominator;
 }
 size_t bimo_result_dim_count(const bimo_result *r)
 {
@@ -603,12 +615,11 @@ static bimo_status count_period(const request *rq, const bimo_finest *f, sums *s
     bimo_status st = s->num && s->den && s->prov && prov && rows ? BIMO_OK : BIMO_ERR_NOMEM;
     for (size_t r = 0; st == BIMO_OK && r < f->n; r++)
         prov[r] = f->prov[r];
-    if (st == BIMO_OK)
-        st = bimo_agg_sum(rq->agg, f->n, rows, f->num, s->num);
-    if (st == BIMO_OK && rq->ind->kind == BIMO_KIND_RATE)
-        st = bimo_agg_sum(rq->agg, f->n, rows, f->den, s->den);
-    if (st == BIMO_OK)
-        st = bimo_agg_sum(rq->agg, f->n, rows, prov, s->prov);
+    if (st == BIMO_OK) {
+        const int64_t *in[] = {f->num, prov, f->den};
+        int64_t *out[] = {s->num, s->prov, s->den};
+        st = bimo_agg_sum(rq->agg, f->n, rows, rq->ind->kind == BIMO_KIND_RATE ? 3 : 2, in, out);
+    }
     if (st == BIMO_OK && rq->ind->kind == BIMO_KIND_QUANTILE)
         st = collect_values(rq, f, rows, s);
     free(prov);
@@ -1025,6 +1036,13 @@ bimo_status bimo_compute(bimo_engine *e, const char *id, const char *period,
     }
     rq.res->ind = rq.ind;
     rq.res->intern = rq.opt->intern != 0;
+    rq.res->disclosure = e->disclosure;
+    const char *producer =
+        e->profile ? json_string_value(json_object_get(e->profile, "herausgeber")) : NULL;
+    if (producer && !(rq.res->producer = keep(rq.res, producer))) {
+        bimo_result_free(rq.res);
+        return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    }
     bimo_status st = plan_columns(&rq, dims, ndims, err);
     if (st == BIMO_OK)
         st = check_params(&rq, err);

@@ -29,6 +29,7 @@
 #include "provenance.h"
 #include "store.h"
 #include "summary.h"
+#include "transition.h"
 #include "values.h"
 
 #define MAX_COLUMNS     16
@@ -1479,6 +1480,15 @@ static bimo_status finish_run(importer *im, const char *status, const char *mess
         sqlite3_free(del);
         if (rc != SQLITE_OK)
             return bimo_store_fail(im->db, im->err, "cannot write the counts");
+    }
+    if (strcmp(im->source->name, "aufenthalt") == 0) {
+        int64_t ids[MAX_SNAPSHOTS];
+        int n = 0;
+        for (int i = 0; i < im->nsnaps; i++)
+            if (im->snaps[i].id)
+                ids[n++] = im->snaps[i].id;
+        if ((st = bimo_transitions_refresh(im->db, ids, n, im->err)) != BIMO_OK)
+            return st;
     }
     /* Earlier runs whose every snapshot this one replaced no longer hold data. */
     char *sql = sqlite3_mprintf("UPDATE import_run SET status = 'replaced' WHERE source = %Q"

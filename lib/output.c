@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "output.h"
 
 struct bimo_output {
     char *path;
@@ -93,4 +94,9 @@ void bimo_output_abort(bimo_output *o)
         fclose(o->fp);
     unlink(o->tmp);
     output_free(o);
+}
+
+const char *bimo_output_temp_path(const bimo_output *o)
+{
+    return o->tmp;
 }

@@ -4,6 +4,7 @@
 #define BIMO_RESULT_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bimo.h"
 
@@ -35,5 +36,11 @@ void bimo_result_source_line(const bimo_result *res, char *out, size_t size);
 /* Bit f set for every flag f whose symbol appears in the result (incl. BIMO_FLAG_ZERO for
  * shown zeros), for the symbol legend ("Zeichenerklärung"). */
 unsigned bimo_result_flags_used(const bimo_result *res);
+
+/* The thresholds the result was protected with (sperrgrenze, mindestnenner of the profile). */
+void bimo_result_disclosure(const bimo_result *res, int64_t *threshold, double *min_denominator);
+
+/* The publisher named in the district profile (key "herausgeber"), or NULL. */
+const char *bimo_result_producer(const bimo_result *res);
 
 #endif

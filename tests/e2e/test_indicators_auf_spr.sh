@@ -327,6 +327,25 @@ csv AUF-4 --period 2024
 expect_eq "$OUT" "indicator,period,schutzstatus,numerator,denominator,value,flag
 AUF-4,2024,Insgesamt,,,,…" "AUF-4 without a previous snapshot"
 
+# The transitions were counted when the extracts were imported: one pair (31.12.2024 ->
+# 31.12.2025, neighbours and a year apart at once). Without the counts (a store migrated from
+# an older version) the indicator joins the persons by pseudonym: the same table.
+expect_eq "$(sqlite3 f.db 'SELECT count(*) FROM aufenthalt_transition_pair')" "1" "one pair"
+csv AUF-4 --period 2025 --by schutzstatus_vorher,schutzstatus,gemeinde,altersgruppe,staat
+counted=$OUT
+sqlite3 f.db 'DELETE FROM aufenthalt_transition_pair'
+csv AUF-4 --period 2025 --by schutzstatus_vorher,schutzstatus,gemeinde,altersgruppe,staat
+expect_eq "$OUT" "$counted" "AUF-4 joined by pseudonym equals the counts"
+# Imported newest first, and 2024 again over itself: the pair is counted anew, same table.
+expect_exit 0 "$BIMO" --db r.db init
+expect_exit 0 "$BIMO" --db r.db import aufenthalt "$DATA/auf/aufenthalt_2025-12-31.csv"
+expect_exit 0 "$BIMO" --db r.db import aufenthalt "$DATA/auf/aufenthalt_2024-12-31.csv"
+expect_exit 0 "$BIMO" --db r.db import aufenthalt "$DATA/auf/aufenthalt_2024-12-31.csv"
+expect_eq "$(sqlite3 r.db 'SELECT count(*) FROM aufenthalt_transition_pair')" "1" "one pair again"
+expect_exit 0 "$BIMO" --db r.db indicators compute AUF-4 --period 2025 --intern --format csv \
+    --by schutzstatus_vorher,schutzstatus,gemeinde,altersgruppe,staat
+expect_eq "$OUT" "$counted" "AUF-4 counted out of order"
+
 # ==== SPR: integrationskurs is cumulative; the newest extract is the current state ===============
 # First only the extract of 30.06.2025 (K01 K06 K10): 2025 is not over, so "p"; 2025Q3 starts
 # after the data's reference date: no data.

@@ -347,8 +347,15 @@ static void margins(void **state)
     /* Rows: g1 m 5, g2 w 3, g3 m 2, g3 w 4, g1 m 1 (the same cell twice). */
     const int rows[] = {3, 1, 4, 2, 6, 1, 6, 2, 3, 1};
     const int64_t values[] = {5, 3, 2, 4, 1};
-    int64_t cells[21] = {0};
-    assert_int_equal(bimo_agg_sum(agg, 5, rows, values, cells), BIMO_OK);
+    /* A second column summed in the same pass: every row counts 1. */
+    const int64_t ones[] = {1, 1, 1, 1, 1};
+    int64_t cells[21] = {0}, counts[21] = {0};
+    assert_int_equal(bimo_agg_sum(agg, 5, rows, 2, (const int64_t *const[]){values, ones},
+                                  (int64_t *const[]){cells, counts}),
+                     BIMO_OK);
+    assert_int_equal(counts[bimo_agg_index(agg, (const int[]){0, 0})], 5);
+    assert_int_equal(counts[bimo_agg_index(agg, (const int[]){3, 1})], 2); /* g1 m twice */
+    assert_int_equal(counts[bimo_agg_index(agg, (const int[]){5, 2})], 1); /* B women: g3 w */
 #define CELL(g, s) cells[bimo_agg_index(agg, (const int[]){g, s})]
     assert_int_equal(CELL(0, 0), 15); /* grand total */
     assert_int_equal(CELL(0, 1), 8);  /* all men: 5 + 2 + 1 */
@@ -374,7 +381,9 @@ static void margins(void **state)
     assert_int_equal(bimo_agg_new(0, NULL, 10, &agg, &err), BIMO_OK);
     int64_t total = 0;
     const int64_t v[] = {4, 5};
-    assert_int_equal(bimo_agg_sum(agg, 2, NULL, v, &total), BIMO_OK);
+    assert_int_equal(
+        bimo_agg_sum(agg, 2, NULL, 1, (const int64_t *const[]){v}, (int64_t *const[]){&total}),
+        BIMO_OK);
     assert_int_equal(total, 9);
     bimo_agg_free(agg);
 

@@ -1,0 +1,121 @@
+#!/bin/bash
+# test_workbook.sh — bimo workbook end to end on the committed example district (2,000
+# persons, so small municipalities are suppressed): every table and data cell is read back
+# with openpyxl and compared with "bimo indicators compute" (workbook_check.py), for each
+# layout (one dimension, two with the last in the columns, time series with and without
+# dimensions, rates, quantiles, school years); reproducible bytes; exit codes; no partial file.
+. "$TESTS_DIR/e2e/lib.sh"
+PY=/usr/bin/python3
+CHECK="$TESTS_DIR/e2e/workbook_check.py"
+EXAMPLE="$TESTS_DIR/../sample-data/landkreis-osnabrueck/example"
+bimo() { "$BIMO" --db s.db "$@"; }
+
+expect_exit 0 bimo init
+for s in melderegister aufenthalt integrationskurs schule schulabgang; do
+    expect_exit 0 bimo import "$s" "$EXAMPLE"/"$s"_*.csv
+done
+
+# compare NAME ARGS...: the workbook of ARGS against compute's JSON and CSV of the same ARGS.
+compare() {
+    local name=$1; shift
+    expect_exit 0 bimo workbook "$@" -o "$name.xlsx"
+    WB_ERR=$ERR
+    bimo indicators compute "$@" --format json > "$name.json" 2> /dev/null
+    bimo indicators compute "$@" --format csv > "$name.csv" 2> /dev/null
+    local intern=""
+    case " $* " in *" --intern "*) intern=--intern ;; esac
+    expect_exit 0 "$PY" "$CHECK" "$name.xlsx" "$name.json" "$name.csv" $intern
+    [ "$FAILS" -eq 0 ] || echo "$OUT" >&2
+    CHECKED=$OUT
+}
+
+# ---- Every layout, compared cell by cell -------------------------------------------------------
+# One dimension: a stub with the AGS (text) and the municipality, counts, a rate, quartiles.
+compare one AUF-1 BEV-2 SPR-3 --period 2025 --by gemeinde
+# 2,000 persons over 34 municipalities: many cells are "." or "/", and they are compared too.
+symbols=$(printf '%s\n' "$CHECKED" | sed -n 's/.*(\([0-9]*\) symbols).*/\1/p')
+expect_eq "$([ "${symbols:-0}" -gt 50 ] && echo many)" "many" "suppressed cells compared ($symbols)"
+# Two dimensions and one period: the last (geschlecht) spreads over the columns.
+compare two BEV-1 AUF-1 --period 2025 --by gemeinde,geschlecht
+# A time series with dimensions: the periods spread over the columns, with Zähler/Nenner/Anteil.
+compare series BEV-2 AUF-1 --period 2024..2025 --by region,geschlecht
+# A time series without dimensions: the quarters are the stub.
+compare quarters SPR-2 SPR-1 --period 2024Q1..2025Q4
+# School years and a share over school forms.
+compare school SCH-1 SCH-2 --period 2025/26 --by schulform
+# Unprotected: every number shown and every sheet marked INTERN.
+compare intern AUF-1 --period 2025 --by gemeinde --intern
+expect_contains "$WB_ERR" "INTERN" "intern: banner on stderr"
+
+# The checker fails on a workbook that does not match (here: the other year's numbers).
+bimo indicators compute AUF-1 BEV-2 SPR-3 --period 2024 --by gemeinde --format csv > other.csv
+expect_exit 1 "$PY" "$CHECK" one.xlsx one.json other.csv
+
+# ---- Cover, notes, contents -----------------------------------------------------------------
+expect_eq "$("$PY" - <<'EOF'
+import openpyxl
+wb = openpyxl.load_workbook("one.xlsx")
+cover, notes = wb["Deckblatt"], wb["Erläuterungen"]
+print(cover["A2"].value)
+print({r[0].value: r[1].value for r in cover.iter_rows(min_row=6, max_row=11) if r[0].value})
+text = [c.value for row in notes.iter_rows() for c in row if isinstance(c.value, str)]
+# the profile's thresholds: sperrgrenze 3 -> "1 bis 2", mindestnenner 10
+print(any("Fallzahlen von 1 bis 2 werden gesperrt" in t for t in text),
+      any("Nenner unter 10" in t for t in text),
+      "Zahlenwert geheim zu halten" in text, "SPR-3 Wartezeit bis Kursbeginn" in text)
+print(wb.properties.creator, wb.properties.created)
+EOF
+)" "Bildungsmonitoring Landkreis Osnabrück
+{'Gebiet': 'Landkreis Osnabrück', 'Datenstand': '31.12.2025', 'Herausgeber': 'Bildungsbüro Landkreis Osnabrück', 'Erstellt am': '31.12.2025', 'Tabellen': '3'}
+True True True True
+Bildungsbüro Landkreis Osnabrück 2025-12-31 00:00:00" "cover, notes and properties"
+
+# ---- Strings that look like formulas stay strings -----------------------------------------------
+expect_exit 0 bimo workbook AUF-1 --period 2025 -o f.xlsx --title '=HYPERLINK("http://x","y")' \
+    --subtitle '+1' --producer '@SUMME(A1)'
+expect_eq "$("$PY" -c '
+import openpyxl
+ws = openpyxl.load_workbook("f.xlsx")["Deckblatt"]
+print([(c.value, c.data_type) for c in (ws["A2"], ws["A3"])], ws["B9"].value)')" \
+    "[('=HYPERLINK(\"http://x\",\"y\")', 's'), ('+1', 's')] @SUMME(A1)" "formula-like text is text"
+expect_eq "$(unzip -p f.xlsx 'xl/worksheets/*.xml' | grep -c '<f>')" "0" "no formula in any sheet"
+
+# ---- Reproducible bytes ---------------------------------------------------------------------
+expect_exit 0 bimo workbook AUF-1 BEV-2 SPR-3 --period 2025 --by gemeinde -o again.xlsx
+sleep 1
+expect_exit 0 bimo workbook AUF-1 BEV-2 SPR-3 --period 2025 --by gemeinde -o again2.xlsx
+expect_exit 0 cmp one.xlsx again.xlsx
+expect_exit 0 cmp again.xlsx again2.xlsx
+# The creation time is the latest reference date, or SOURCE_DATE_EPOCH (1700000000 is
+# 2023-11-14 22:13:20 UTC).
+expect_contains "$(unzip -p one.xlsx docProps/core.xml)" \
+    '<dcterms:created xsi:type="dcterms:W3CDTF">2025-12-31T00:00:00Z' "created from the data"
+SOURCE_DATE_EPOCH=1700000000 "$BIMO" --db s.db workbook AUF-1 --period 2025 -o sde.xlsx
+expect_contains "$(unzip -p sde.xlsx docProps/core.xml)" '2023-11-14T22:13:20Z' "SOURCE_DATE_EPOCH"
+
+# ---- Native charts beside the tables --------------------------------------------------------
+expect_exit 0 bimo workbook BEV-1 AUF-1 --period 2025 --by region -o chart.xlsx --chart bar
+expect_eq "$(unzip -l chart.xlsx | grep -c 'xl/charts/chart[0-9]*.xml')" "2" "one chart per table"
+# The chart reads the copy below the table (suppressed cells empty), labelled by the regions.
+expect_contains "$(unzip -p chart.xlsx xl/charts/chart1.xml)" "<c:barChart>" "bar chart"
+expect_contains "$(unzip -p chart.xlsx xl/charts/chart1.xml)" "'BEV-1'!\$A\$" "chart data range"
+expect_exit 64 bimo workbook AUF-1 --period 2025 -o x.xlsx --chart radar
+
+# ---- Exit codes and no partial file ---------------------------------------------------------
+expect_exit 73 bimo workbook AUF-1 --period 2025 -o one.xlsx
+expect_contains "$ERR" "--force" "existing file: hint"
+expect_exit 0 cmp one.xlsx again.xlsx
+expect_exit 0 bimo workbook AUF-1 --period 2025 -o one.xlsx --force
+expect_exit 64 bimo workbook AUF-1 --period 2025
+expect_exit 64 bimo workbook --period 2025 -o y.xlsx
+expect_exit 65 bimo workbook NO-SUCH --period 2025 -o y.xlsx
+expect_exit 64 bimo workbook SCH-1 --period 2025 -o y.xlsx
+mkdir ro && chmod 0555 ro
+if [ "$(id -u)" -ne 0 ]; then
+    expect_exit 73 bimo workbook AUF-1 --period 2025 -o ro/z.xlsx
+fi
+expect_exit 73 bimo workbook AUF-1 --period 2025 -o no-such-dir/z.xlsx
+expect_eq "$(ls -a | grep -c '^\.\(.*\)\.xlsx\.')" "0" "no temporary file left"
+expect_eq "$(ls y.xlsx x.xlsx 2> /dev/null | wc -l)" "0" "no partial workbook"
+
+finish
