@@ -53,14 +53,15 @@ WHERE a.rowid BETWEEN :first_row AND :last_row
               WHERE b.source = 'melderegister'
                 AND b.stichtag = (:schuljahr + 1) * 10000 + 1231)
 UNION ALL
+-- The denominator from the register's per-snapshot counts (alter_jahre is the age at the
+-- snapshot's stichtag, deutsch as above): a few hundred rows instead of every person.
 SELECT g.code AS geschlecht,
-       (m.staatsangehoerigkeit = 0 OR coalesce(m.staatsangehoerigkeit2, -1) = 0) AS deutsch,
+       s.deutsch AS deutsch,
        0 AS numerator,
-       1 AS denominator
+       s.n AS denominator
 FROM snapshot AS sn
-JOIN melderegister AS m ON m.rowid BETWEEN sn.first_row AND sn.last_row
-                       AND m.snapshot_id = sn.id
-JOIN code_geschlecht AS g ON g.id = m.geschlecht
+JOIN melderegister_summary AS s ON s.snapshot_id = sn.id
+JOIN code_geschlecht AS g ON g.id = s.geschlecht
 WHERE sn.source = 'melderegister'
   AND sn.stichtag = (:schuljahr + 1) * 10000 + 1231
-  AND bimo_age(m.geburtsdatum, sn.stichtag) IN (15, 16)
+  AND s.alter_jahre IN (15, 16)

@@ -246,8 +246,9 @@ struct bimo_csv_reader {
     unsigned char *rp, *rp_tmp;
     size_t rp_len, rp_pos, rp_cap, rp_tmp_cap;
     /* dialect and encoding */
-    int started; /* the first line (BOM, sep=) was looked at */
-    int delim;   /* 0 until known */
+    int started;               /* the first line (BOM, sep=) was looked at */
+    const char *first_problem; /* why the first line cannot start a CSV file (static text) */
+    int delim;                 /* 0 until known */
     int enc;
     int bom;
     iconv_t cd;
@@ -714,6 +715,40 @@ static int first_line(bimo_csv_reader *r, line *ln)
     return 1;
 }
 
+/* Why the first line cannot start a CSV file, or NULL: a workbook or archive renamed .csv, or
+ * a "sep=" line naming a delimiter bimo does not read, would otherwise surface as a puzzling
+ * "column missing" or quoting error. */
+static const char *first_line_problem(const unsigned char *s, size_t n)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *what;
+    } kinds[] = {
+        {"PK\x03\x04", 4,
+         "the file is a ZIP archive (an .xlsx workbook?), not CSV text; save "
+         "the sheet as CSV"},
+        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8,
+         "the file is an Excel 97-2003 workbook (.xls), not CSV text; save the sheet as CSV"},
+        {"%PDF-", 5, "the file is a PDF document, not CSV text"},
+        {"\x1F\x8B", 2, "the file is gzip-compressed; unpack it first"},
+        {"\xFF\xFE", 2, "the file is UTF-16 text; save it as UTF-8 or Windows-1252"},
+        {"\xFE\xFF", 2, "the file is UTF-16 text; save it as UTF-8 or Windows-1252"},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (n >= kinds[i].len && memcmp(s, kinds[i].magic, kinds[i].len) == 0)
+            return kinds[i].what;
+    size_t q = n > 0 && s[0] == '"';
+    if (n >= q + 5 && strncasecmp((const char *)s + q, "sep=", 4) == 0 && n <= 2 * q + 5 &&
+        !strchr(";,\t", s[q + 4]))
+        return "the \"sep=\" line names a delimiter bimo does not read (use ';', ',' or TAB)";
+    for (size_t i = 0; i < n; i++) /* TAB, LF, CR and ESC (ANSI colours) can be text */
+        if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' && s[i] != 0x1B) ||
+            s[i] == 0x7F)
+            return "the file holds binary data (control bytes in its first line), not CSV text";
+    return NULL;
+}
+
 /* ---- Records ----------------------------------------------------------------------------- */
 
 static void begin_record(bimo_csv_reader *r)
@@ -860,9 +895,10 @@ static bimo_status fail_open_record(bimo_csv_reader *r, const bimo_csv_record **
     return BIMO_OK;
 }
 
-/* A physical line longer than max_line: rejected, keeping only its first max_line bytes. */
-static bimo_status reject_long_line(bimo_csv_reader *r, const line *ln, const bimo_csv_record **out,
-                                    bimo_error *err)
+/* A physical line longer than max_line, or a first line that is no text (then why is not
+ * NULL): rejected, keeping only its first max_line bytes. */
+static bimo_status reject_line(bimo_csv_reader *r, const line *ln, const char *why,
+                               const bimo_csv_record **out, bimo_error *err)
 {
     const unsigned char *text = ln->p;
     size_t len = ln->len;
@@ -881,8 +917,11 @@ static bimo_status reject_long_line(bimo_csv_reader *r, const line *ln, const bi
     r->rec.line = r->line_no;
     char size[32];
     format_size(size, sizeof size, r->max_line);
-    set_reject(r, 0, "line is longer than %s", size);
-    bimo_status st = skip_long_line(r, err);
+    if (why)
+        set_reject(r, 0, "%s", why);
+    else
+        set_reject(r, 0, "line is longer than %s", size);
+    bimo_status st = ln->too_long ? skip_long_line(r, err) : BIMO_OK;
     if (st != BIMO_OK)
         return st;
     *out = finish(r);
@@ -965,10 +1004,13 @@ bimo_status bimo_csv_next(bimo_csv_reader *r, const bimo_csv_record **rec, bimo_
             return fail_open_record(r, rec, err); /* the long line is read again after */
         r->line_no++;
         if (r->nlines == 0) {
+            const char *why = r->started ? NULL : first_line_problem(ln.p, ln.len);
+            if (why)
+                r->first_problem = why;
             if (!r->started && first_line(r, &ln))
                 continue;
-            if (ln.too_long)
-                return reject_long_line(r, &ln, rec, err);
+            if (why || ln.too_long)
+                return reject_line(r, &ln, why, rec, err);
             if (is_blank(r, ln.p, ln.len)) {
                 r->blank_lines++;
                 continue;
@@ -1156,6 +1198,11 @@ int bimo_csv_delimiter(const bimo_csv_reader *r)
 long bimo_csv_blank_lines(const bimo_csv_reader *r)
 {
     return r->blank_lines;
+}
+
+const char *bimo_csv_first_line_problem(const bimo_csv_reader *r)
+{
+    return r->first_problem;
 }
 
 long bimo_csv_lines(const bimo_csv_reader *r)

@@ -65,9 +65,12 @@ const char *bimo_csv_encoding(const bimo_csv_reader *r); /* "utf-8", "utf-8-bom"
 int bimo_csv_delimiter(const bimo_csv_reader *r);        /* ';' ',' '\t'; 0 before the header */
 long bimo_csv_blank_lines(const bimo_csv_reader *r);     /* blank lines skipped so far */
 long bimo_csv_lines(const bimo_csv_reader *r);           /* physical lines read so far */
-const char *bimo_csv_name(const bimo_csv_reader *r);     /* path, "stdin" or the memory name */
-uint64_t bimo_csv_bytes_read(const bimo_csv_reader *r);  /* raw bytes consumed so far */
-int64_t bimo_csv_total_bytes(const bimo_csv_reader *r);  /* input size, -1 if unknown (pipe) */
+/* Why the first line cannot start a CSV file (a ZIP archive, a PDF, UTF-16, binary data, an
+ * unsupported "sep=" delimiter), or NULL; that line came back rejected with this reason. */
+const char *bimo_csv_first_line_problem(const bimo_csv_reader *r);
+const char *bimo_csv_name(const bimo_csv_reader *r);    /* path, "stdin" or the memory name */
+uint64_t bimo_csv_bytes_read(const bimo_csv_reader *r); /* raw bytes consumed so far */
+int64_t bimo_csv_total_bytes(const bimo_csv_reader *r); /* input size, -1 if unknown (pipe) */
 
 /* Writes the SHA-256 of all raw input bytes as 64 hex digits into out; an empty string until
  * the end of the input was reached. */

@@ -37,6 +37,7 @@
 #define PSEUDONYM_BYTES 16
 #define MAX_SNAPSHOTS   64
 #define REASON_MAX      300
+#define STAAT_CHARS     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 /* ---- Rows and batches ----------------------------------------------------------------- */
 
@@ -384,7 +385,9 @@ static int parse_value(importer *im, const planned_column *pc, const char *s, si
             t = padded;
             n = 3;
         }
-        int r = bimo_codelist_find(im->staaten, t, n);
+        /* Matching keys drop '-', '.' and spaces, so only letters and digits may reach the
+         * lookup: "-475" or "4.75" are no state codes. */
+        int r = strspn(s, STAAT_CHARS) == len ? bimo_codelist_find(im->staaten, t, n) : -1;
         if (r < 0)
             return row_fail(e, col, "%s \"%.*s\" is not a Destatis state code or ISO alpha-3 code",
                             spec->name, (int)len > 40 ? 40 : (int)len, s);
@@ -442,6 +445,11 @@ static int parse_value(importer *im, const planned_column *pc, const char *s, si
         return 1;
     }
     case BIMO_T_TEXT:
+        /* A spreadsheet opening a later export would run such a value as a formula. */
+        if (s[0] && strchr("=+-@\t\r", s[0]))
+            return row_fail(e, col,
+                            "%s \"%.*s\" begins with '%c', which spreadsheets run as a formula",
+                            spec->name, (int)len > 40 ? 40 : (int)len, s, s[0]);
         if (len >= sizeof((staged_row *)0)->text)
             return row_fail(e, col, "%s \"%.*s\" is longer than %zu characters", spec->name,
                             (int)len > 40 ? 40 : (int)len, s, sizeof((staged_row *)0)->text - 1);

@@ -932,6 +932,9 @@ static bimo_status find_header(table_import *ti, int *next)
             ti->lines_skipped++;
         if (st != BIMO_OK)
             return st;
+        if (bimo_csv_first_line_problem(ti->r))
+            return bimo_fail_at(ti->err, BIMO_ERR_PARSE, ti->file_name, 1, 0, "%s",
+                                bimo_csv_first_line_problem(ti->r));
         if (!rec || rec->line != want)
             return bimo_fail_at(
                 ti->err, BIMO_ERR_DATA, ti->file_name, want, 0, "--header-line %d: %s", want,
@@ -948,6 +951,8 @@ static bimo_status find_header(table_import *ti, int *next)
     if (ti->nahead == 0)
         return bimo_fail_at(ti->err, BIMO_ERR_DATA, ti->file_name, 0, 0,
                             "the file is empty: expected a header line");
+    if (ti->ahead[0].rec.reject_reason && bimo_csv_first_line_problem(ti->r))
+        return header_error(ti, &ti->ahead[0].rec); /* no title line: no text at all */
     int h = auto_header(ti);
     if (h < 0 && ti->ahead[0].rec.reject_reason)
         return header_error(ti, &ti->ahead[0].rec);
