@@ -590,7 +590,8 @@ typedef struct bimo_export_options {
 /* Writes the tables (bimo-table and bimo-figure blocks) of template tpl, loaded for the run's
  * period, into the new folder dir: per table "NN_ID_tabelle.csv" for German Excel (";", UTF-8
  * with BOM, decimal comma, symbols, text made inert against formulas) and "NN_ID_daten.csv"
- * (the CSV of bimo_results_write), and "manifest.json" (files with SHA-256, the imports used,
+ * (the CSV of bimo_results_write), the workbook of all tables "<template name>.xlsx"
+ * (bimo_workbook_write), and "manifest.json" (files with SHA-256, the imports used,
  * bimo version, template, period, disclosure settings). The store must be open for writing:
  * it is locked during the run (another writer or export waits up to opt->wait_seconds, then
  * BIMO_ERR_BUSY). Disclosure is consistent across the release and with earlier ones: a cell

@@ -429,6 +429,8 @@ typedef struct {
     json_t *files;
 } file_list;
 
+static bimo_status list_file(file_list *fl, const char *name, bimo_error *err);
+
 /* Writes one file of the export into the temporary folder and lists it in the manifest. */
 static bimo_status write_file(file_list *fl, const char *name,
                               bimo_status (*fill)(FILE *out, const void *arg, bimo_error *err),
@@ -448,9 +450,18 @@ static bimo_status write_file(file_list *fl, const char *name,
     }
     if ((st = bimo_output_commit(o, err)) != BIMO_OK)
         return st;
+    return list_file(fl, name, err);
+}
+
+/* Lists a file of the temporary folder in the manifest with its size and SHA-256. */
+static bimo_status list_file(file_list *fl, const char *name, bimo_error *err)
+{
+    char path[4700];
+    snprintf(path, sizeof path, "%s/%s", fl->tmp, name);
     char hex[65] = "";
     int64_t size = 0;
-    if ((st = sha256_file(path, hex, &size, err)) != BIMO_OK)
+    bimo_status st = sha256_file(path, hex, &size, err);
+    if (st != BIMO_OK)
         return st;
     json_t *f = json_object();
     json_object_set_new(f, "name", json_string(name));
@@ -574,6 +585,31 @@ static void table_file_names(const release *r, size_t i, char *de, char *data, s
     snprintf(data, size, "%02zu_%s_daten.csv", i + 1, r->tables[i].indicator);
 }
 
+/* The workbook of all tables, named after the template ("quartalsexport.xlsx"). */
+static bimo_status write_workbook(const release *r, file_list *fl, bimo_error *err)
+{
+    char name[300] = "export";
+    const char *tpl = r->info->template_path;
+    if (tpl) {
+        const char *slash = strrchr(tpl, '/'), *base = slash ? slash + 1 : tpl;
+        const char *dot = strrchr(base, '.');
+        snprintf(name, sizeof name - 8, "%.*s", dot && dot > base ? (int)(dot - base) : 250, base);
+    }
+    strcat(name, ".xlsx");
+    bimo_workbook_table *wt = calloc(r->n, sizeof *wt);
+    if (!wt)
+        return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->n; i++)
+        wt[i] = (bimo_workbook_table){r->results[i], r->tables[i].title, r->tables[i].note,
+                                      r->tables[i].sheet, r->tables[i].chart};
+    bimo_workbook_options wo = {.title = r->info->title, .subtitle = r->info->subtitle};
+    char path[4700];
+    snprintf(path, sizeof path, "%s/%s", fl->tmp, name);
+    bimo_status st = bimo_workbook_write(path, wt, r->n, &wo, err);
+    free(wt);
+    return st == BIMO_OK ? list_file(fl, name, err) : st;
+}
+
 static bimo_status write_release(release *r, const char *tmp, char manifest_sha[65],
                                  bimo_error *err)
 {
@@ -595,6 +631,8 @@ static bimo_status write_release(release *r, const char *tmp, char manifest_sha[
                       bimo_result_row_count(r->results[i]));
         }
     }
+    if (st == BIMO_OK)
+        st = write_workbook(r, &fl, err);
     json_t *imports = json_array();
     if (st == BIMO_OK)
         st = bimo_store_imports(r->store, add_import, imports, err);

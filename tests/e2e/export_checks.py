@@ -16,6 +16,8 @@ import subprocess
 import sys
 import time
 
+TEMPLATE = os.environ.get("EXPORT_TEMPLATE", "quartalsexport.md")
+
 
 def problems(d):
     """What is wrong with export folder d; [] when it is complete."""
@@ -47,7 +49,7 @@ def leftovers(d):
 
 
 def export(bimo, db, d, period, **kw):
-    cmd = [bimo, "--db", db, "export", "quartalsexport.md", "--period", period, "-o", d,
+    cmd = [bimo, "--db", db, "export", TEMPLATE, "--period", period, "-o", d,
            "--force", "--quiet"]
     return subprocess.Popen(cmd, **kw)
 
@@ -87,14 +89,14 @@ def kill_loop(bimo, db, d, n, seed):
 
 def concurrent(bimo, db, d1, d2):
     """A holds the store lock (its first event says so) and is stopped; B must give up."""
-    a = subprocess.Popen([bimo, "--db", db, "export", "quartalsexport.md", "--period", "2025Q3",
+    a = subprocess.Popen([bimo, "--db", db, "export", TEMPLATE, "--period", "2025Q3",
                           "-o", d1, "--log-format", "json"], stdout=subprocess.PIPE, text=True)
     first = json.loads(a.stdout.readline())
     a.send_signal(signal.SIGSTOP)
     fails = []
     if first["event"] != "lock":
         fails.append(f"first event {first}")
-    b = subprocess.run([bimo, "--db", db, "export", "quartalsexport.md", "--period", "2025Q3",
+    b = subprocess.run([bimo, "--db", db, "export", TEMPLATE, "--period", "2025Q3",
                         "-o", d2], capture_output=True, text=True)
     a.send_signal(signal.SIGCONT)
     rest = a.stdout.read()
