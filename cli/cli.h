@@ -38,6 +38,7 @@ extern const cli_command cli_cmd_init, cli_cmd_status, cli_cmd_import, cli_cmd_r
 extern const cli_command cli_cmd_sample;
 extern const cli_command cli_cmd_indicators, cli_cmd_sql;
 extern const cli_command cli_cmd_workbook;
+extern const cli_command cli_cmd_chart;
 extern const cli_command cli_cmd_export;
 
 #endif

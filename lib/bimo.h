@@ -68,7 +68,7 @@ BIMO_API bimo_status bimo_data_dir(char *buf, size_t size, bimo_error *err);
 /* ---- Store --------------------------------------------------------------------------- */
 
 /* The schema version this library writes; stores report theirs through PRAGMA user_version. */
-#define BIMO_SCHEMA_VERSION 5
+#define BIMO_SCHEMA_VERSION 6
 
 typedef struct bimo_store bimo_store;
 
@@ -660,6 +660,36 @@ BIMO_API void bimo_sample_options_init(bimo_sample_options *opt);
  * BIMO_ERR_CANTCREATE or BIMO_ERR_IO (with the path) when writing fails. */
 BIMO_API bimo_status bimo_sample_write(const char *dir, const bimo_sample_options *opt,
                                        bimo_error *err);
+
+/* ---- Charts ---------------------------------------------------------------------------- */
+
+/* How a result is drawn. Text is German and set in DejaVu Sans (through fontconfig); numbers
+ * and symbols read exactly as in tables. */
+typedef struct bimo_chart_options {
+    const char *kind; /* "bar" (columns), "hbar", "grouped", "stacked", "stacked100", "line",
+                       * "pyramid", "map"; NULL: the indicator's chart metadata adapted to the
+                       * result (a series over several periods is a line, bars over a
+                       * dimension's categories lie horizontally) */
+    double width_mm, height_mm; /* default 160 x 100 */
+    int dpi;                    /* PNG, default 300 */
+    const char *title;          /* overrides the indicator title; NULL: indicator title */
+    const char *note;           /* an extra footnote, may be NULL */
+    int figure_number;          /* > 0: "Abbildung N: " before the title */
+    int bare; /* 1: draw only the plot, legend and symbol legend: no title, subtitle, source or
+               * footnotes (the report sets those as its caption) */
+} bimo_chart_options;
+
+/* Sets the defaults above. */
+BIMO_API void bimo_chart_options_init(bimo_chart_options *opt);
+
+/* Draws res as a chart into path; the format follows the extension (.png, .svg, .pdf). The
+ * file is written through bimo_output_* (replaced if it exists, never left half-written).
+ * The same result and options give the same bytes; a PDF carries the data's reference date
+ * as its creation date. opt may be NULL for the defaults. BIMO_ERR_ARG for an unknown kind
+ * or extension, a size out of range, or a result the kind cannot show (a pyramid needs
+ * altersgruppe and geschlecht, a map gemeinde or kommune). */
+BIMO_API bimo_status bimo_chart_write(const bimo_result *res, const bimo_chart_options *opt,
+                                      const char *path, bimo_error *err);
 
 #ifdef __cplusplus
 }

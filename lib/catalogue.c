@@ -40,8 +40,9 @@ static const char *const kind_names[] = {"count", "rate", "share", "quantile", N
 static const char *const period_names[] = {"stichtag", "jahr", "quartal", "schuljahr", NULL};
 static const char *const source_names[] = {
     "melderegister", "aufenthalt", "integrationskurs", "schule", "schulabgang", "none", NULL};
-static const char *const chart_names[] = {"bar",  "grouped-bar", "stacked-bar", "stacked-bar-100",
-                                          "line", "pyramid",     "map",         NULL};
+static const char *const chart_names[] = {
+    "bar",  "grouped-bar", "stacked-bar", "stacked-bar-100", "line",      "pyramid",
+    "map",  "hbar",        "grouped",     "stacked",         "stacked100", NULL};
 
 const char *bimo_indicator_kind_name(bimo_indicator_kind kind)
 {

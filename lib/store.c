@@ -151,7 +151,17 @@ static const char *const migrations[] = {
     "  snapshot_id INTEGER NOT NULL, prev_snapshot_id INTEGER NOT NULL,"
     "  PRIMARY KEY (snapshot_id, prev_snapshot_id)) WITHOUT ROWID;",
 
-    /* 4 -> 5: published releases (bimo export) and the cells each kept secret, so a later
+    /* 4 -> 5: the arrivals from abroad (BEV-3: zuzugsdatum of persons with a herkunftsland)
+     * and the newly arrived (BEV-4: einreisedatum) are about one person in ten of a register
+     * snapshot; partial indexes over just those rows let the two indicators read a date range
+     * of a snapshot instead of all its persons (a tenth of the time), at a small cost per
+     * imported row. */
+    "CREATE INDEX melderegister_zuzug ON melderegister (snapshot_id, zuzugsdatum)"
+    "  WHERE herkunftsland <> 0;"
+    "CREATE INDEX melderegister_einreise ON melderegister (snapshot_id, einreisedatum)"
+    "  WHERE einreisedatum IS NOT NULL;",
+
+    /* 5 -> 6: published releases (bimo export) and the cells each kept secret, so a later
      * release hides them again and differencing two releases reveals nothing. A cell is named
      * by its non-margin coordinates ("geschlecht=w;kommune=0345901"), so it has one name in
      * every breakdown; variant holds the parameters that change the numbers. von/bis (yyyymmdd)
