@@ -570,6 +570,18 @@ BIMO_API const char *bimo_template_kind(const bimo_template *t);
 BIMO_API bimo_status bimo_template_default(const char *name, char *buf, size_t size,
                                            bimo_error *err);
 
+/* Computes every bimo-table block of template t on engine (its indicator, period, by,
+ * parameters, top and quantile; protected unless opt->intern) and writes the tables with
+ * bimo_workbook_write() in template order, each with the block's title, note, sheet (else
+ * the front matter's sheet_prefix and the id) and chart. The cover's title, subtitle and
+ * producer default to the front matter's title, subtitle and authors. A template without
+ * bimo-table blocks is BIMO_ERR_DATA; a block that fails to compute reports the engine's
+ * error at the block's line. opt may be NULL. */
+BIMO_API bimo_status bimo_workbook_write_template(const char *path, bimo_engine *engine,
+                                                  const bimo_template *t,
+                                                  const bimo_workbook_options *opt,
+                                                  bimo_error *err);
+
 /* ---- Export ------------------------------------------------------------------------------ */
 
 /* A step of a running export, for logs (cron). Strings live during the callback. */
