@@ -582,6 +582,38 @@ BIMO_API bimo_status bimo_workbook_write_template(const char *path, bimo_engine 
                                                   const bimo_workbook_options *opt,
                                                   bimo_error *err);
 
+/* ---- Reports ---------------------------------------------------------------------------- */
+
+typedef struct bimo_report_options {
+    const char *period; /* the report period, e.g. "2025"; NULL: the template's front matter */
+    int intern;         /* 1: no disclosure control; every page is marked internal */
+    int force;          /* 1: replace an existing output folder */
+} bimo_report_options;
+
+/* What a finished report holds. */
+typedef struct bimo_report_summary {
+    int pages, figures, tables, placeholders;
+} bimo_report_summary;
+
+/* Zeroes the options: the template's period, protected, no replacing. */
+BIMO_API void bimo_report_options_init(bimo_report_options *opt);
+
+/* Renders the report template at template_path (bimo_template_default() gives the shipped
+ * Bildungsbericht) from store into the folder dir: dir/bildungsbericht.pdf (A4, cover,
+ * contents with links and page numbers, outline, numbered chapters, figures and tables with
+ * captions, sources and footnotes; fonts embedded; metadata from the template and the data),
+ * every figure as dir/abbildungen/abbildung-NN.png and .svg, and dir/bildungsbericht.xlsx
+ * with every figure's and table's numbers. The template is checked and every number computed
+ * before anything is written; the folder is assembled beside dir under a temporary name and
+ * renamed into place at the end, so a failed run leaves nothing. An existing dir is
+ * BIMO_ERR_CANTCREATE unless opt->force. The same store and template give the same bytes.
+ * Template problems are BIMO_ERR_PARSE/BIMO_ERR_DATA with the template's line and column.
+ * opt and summary may be NULL. */
+BIMO_API bimo_status bimo_report_write(bimo_store *store, const bimo_catalogue *cat,
+                                       const char *template_path, const char *dir,
+                                       const bimo_report_options *opt,
+                                       bimo_report_summary *summary, bimo_error *err);
+
 /* ---- Export ------------------------------------------------------------------------------ */
 
 /* A step of a running export, for logs (cron). Strings live during the callback. */
