@@ -555,6 +555,50 @@ BIMO_API const char *bimo_template_kind(const bimo_template *t);
 BIMO_API bimo_status bimo_template_default(const char *name, char *buf, size_t size,
                                            bimo_error *err);
 
+/* Computes every bimo-table block of template t on engine (its indicator, period, by,
+ * parameters, top and quantile; protected unless opt->intern) and writes the tables with
+ * bimo_workbook_write() in template order, each with the block's title, note, sheet (else
+ * the front matter's sheet_prefix and the id) and chart. The cover's title, subtitle and
+ * producer default to the front matter's title, subtitle and authors. A template without
+ * bimo-table blocks is BIMO_ERR_DATA; a block that fails to compute reports the engine's
+ * error at the block's line. opt may be NULL. */
+BIMO_API bimo_status bimo_workbook_write_template(const char *path, bimo_engine *engine,
+                                                  const bimo_template *t,
+                                                  const bimo_workbook_options *opt,
+                                                  bimo_error *err);
+
+/* ---- Reports ---------------------------------------------------------------------------- */
+
+typedef struct bimo_report_options {
+    const char *period; /* the report period, e.g. "2025"; NULL: the template's front matter */
+    int intern;         /* 1: no disclosure control; every page is marked internal */
+    int force;          /* 1: replace an existing output folder */
+} bimo_report_options;
+
+/* What a finished report holds. */
+typedef struct bimo_report_summary {
+    int pages, figures, tables, placeholders;
+} bimo_report_summary;
+
+/* Zeroes the options: the template's period, protected, no replacing. */
+BIMO_API void bimo_report_options_init(bimo_report_options *opt);
+
+/* Renders the report template at template_path (bimo_template_default() gives the shipped
+ * Bildungsbericht) from store into the folder dir: dir/bildungsbericht.pdf (A4, cover,
+ * contents with links and page numbers, outline, numbered chapters, figures and tables with
+ * captions, sources and footnotes; fonts embedded; metadata from the template and the data),
+ * every figure as dir/abbildungen/abbildung-NN.png and .svg, and dir/bildungsbericht.xlsx
+ * with every figure's and table's numbers. The template is checked and every number computed
+ * before anything is written; the folder is assembled beside dir under a temporary name and
+ * renamed into place at the end, so a failed run leaves nothing. An existing dir is
+ * BIMO_ERR_CANTCREATE unless opt->force. The same store and template give the same bytes.
+ * Template problems are BIMO_ERR_PARSE/BIMO_ERR_DATA with the template's line and column.
+ * opt and summary may be NULL. */
+BIMO_API bimo_status bimo_report_write(bimo_store *store, const bimo_catalogue *cat,
+                                       const char *template_path, const char *dir,
+                                       const bimo_report_options *opt,
+                                       bimo_report_summary *summary, bimo_error *err);
+
 /* ---- Synthetic sample district ------------------------------------------------------- */
 
 /* How bimo_sample_write() encodes its files. */

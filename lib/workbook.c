@@ -839,6 +839,30 @@ typedef struct {
     time_t created;
 } wb_info;
 
+/* "31.12.2025", or "01.01.2024 bis 31.12.2025" from the first to the last day of all periods. */
+static void data_span(const wb_info *w, char *out, size_t size)
+{
+    int32_t von = 0, bis = 0;
+    for (size_t i = 0; i < w->n; i++)
+        for (size_t p = 0; p < bimo_result_period_count(w->t[i].result); p++) {
+            const bimo_result_period *per = bimo_result_period_at(w->t[i].result, p);
+            int32_t a = bimo_result_indicator(w->t[i].result)->period == BIMO_PERIOD_STICHTAG
+                            ? per->stichtag
+                            : per->von;
+            if (!von || a < von)
+                von = a;
+            if (per->bis > bis)
+                bis = per->bis;
+        }
+    char d1[11], d2[11];
+    bimo_format_date(von, 1, d1);
+    bimo_format_date(bis, 1, d2);
+    if (von == bis)
+        snprintf(out, size, "%s", d1);
+    else
+        snprintf(out, size, "%s bis %s", d1, d2);
+}
+
 static void write_cover(wb_ctx *c, sheet *s, const wb_info *w)
 {
     char buf[1024], date[11];
@@ -857,13 +881,11 @@ static void write_cover(wb_ctx *c, sheet *s, const wb_info *w)
     gmtime_r(&created, &tm);
     char made[16];
     strftime(made, sizeof made, "%d.%m.%Y", &tm);
+    char span[64];
+    data_span(w, span, sizeof span);
     const char *rows[][2] = {
-        {"Gebiet", w->area},
-        {"Zeitraum", w->opt && w->opt->subtitle && *w->opt->subtitle ? w->opt->subtitle : NULL},
-        {"Datenstand", date},
-        {"Herausgeber", w->producer},
-        {"Erstellt am", made},
-        {"Tabellen", NULL},
+        {"Gebiet", w->area},          {"Zeitraum der Daten", span}, {"Datenstand", date},
+        {"Herausgeber", w->producer}, {"Erstellt am", made},        {"Tabellen", NULL},
     };
     snprintf(buf, sizeof buf, "%zu", w->n);
     rows[5][1] = buf;
