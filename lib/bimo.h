@@ -226,8 +226,8 @@ BIMO_API bimo_status bimo_import(bimo_store *store, const char *source, const ch
  * rolled-back import leaves the previous table untouched. The file is meant to hold
  * published aggregates: nothing is pseudonymised. result may be NULL. */
 BIMO_API bimo_status bimo_import_table(bimo_store *store, const char *name, const char *path,
-                                       const bimo_import_options *opt,
-                                       bimo_import_result *result, bimo_error *err);
+                                       const bimo_import_options *opt, bimo_import_result *result,
+                                       bimo_error *err);
 
 /* One rejected row as listed by bimo_store_rejects(); strings live during the callback. */
 typedef struct bimo_reject_info {
@@ -474,6 +474,12 @@ BIMO_API const bimo_result_period *bimo_result_period_at(const bimo_result *res,
 BIMO_API size_t bimo_result_row_count(const bimo_result *res);
 BIMO_API const bimo_result_row *bimo_result_row_at(const bimo_result *res, size_t i);
 
+/* Writes SQLite's plan for indicator id (EXPLAIN QUERY PLAN of its SQL, bound as the engine
+ * binds it for the last period of period) to out as an indented tree: which tables are
+ * scanned or searched by which key, the snapshot's rowid range, temporary indexes. */
+BIMO_API bimo_status bimo_explain(bimo_engine *engine, const char *id, const char *period,
+                                  FILE *out, bimo_error *err);
+
 /* Output formats of results and of bimo_sql_query(). */
 typedef enum {
     BIMO_FORMAT_TABLE = 0, /* for people: aligned, German numbers (1.234; 12,3 %), symbols */
@@ -553,8 +559,7 @@ typedef struct bimo_template bimo_template;
  * column; BIMO_ERR_ARG when there is no period or it is not one period; BIMO_ERR_NOINPUT when
  * the file cannot be read. *out is owned by the caller (bimo_template_free). */
 BIMO_API bimo_status bimo_template_load(const char *path, const bimo_catalogue *cat,
-                                        const char *period, bimo_template **out,
-                                        bimo_error *err);
+                                        const char *period, bimo_template **out, bimo_error *err);
 
 /* Frees a template; NULL is fine. */
 BIMO_API void bimo_template_free(bimo_template *t);
@@ -659,9 +664,9 @@ typedef enum {
 } bimo_sample_encoding;
 
 #define BIMO_SAMPLE_DEFAULT_PERSONS 355000u
-#define BIMO_SAMPLE_MAX_PERSONS 10000000u
-#define BIMO_SAMPLE_MIN_YEAR 2000
-#define BIMO_SAMPLE_MAX_YEAR 2035
+#define BIMO_SAMPLE_MAX_PERSONS     10000000u
+#define BIMO_SAMPLE_MIN_YEAR        2000
+#define BIMO_SAMPLE_MAX_YEAR        2035
 
 /* Reports progress: done of total person slots so far. A non-zero return stops the run
  * (BIMO_ERR_ABORTED) and removes its files. */
@@ -670,20 +675,20 @@ typedef int (*bimo_sample_progress_cb)(uint64_t done, uint64_t total, void *ctx)
 /* What a finished run wrote. */
 typedef struct bimo_sample_summary {
     int files;
-    uint64_t rows;   /* data rows, header lines not counted */
+    uint64_t rows; /* data rows, header lines not counted */
     uint64_t bytes;
     uint64_t faults; /* rows spoilt on purpose (dirty) */
     uint64_t slots;  /* person slots generated (persons ever in the district's history) */
 } bimo_sample_summary;
 
 typedef struct bimo_sample_options {
-    uint32_t persons;  /* population at the start, 1 .. BIMO_SAMPLE_MAX_PERSONS */
-    uint64_t seed;     /* the same seed and options give byte-identical files */
-    int from_year;     /* first reference year (melderegister on 31.12.from_year) */
-    int to_year;       /* last reference year, at most 20 years after from_year */
+    uint32_t persons; /* population at the start, 1 .. BIMO_SAMPLE_MAX_PERSONS */
+    uint64_t seed;    /* the same seed and options give byte-identical files */
+    int from_year;    /* first reference year (melderegister on 31.12.from_year) */
+    int to_year;      /* last reference year, at most 20 years after from_year */
     bimo_sample_encoding encoding;
-    int dirty;         /* spoil about 1 row in 1,000 as real extracts are spoilt */
-    int quarterly;     /* melderegister every quarter instead of every 31 December */
+    int dirty;                        /* spoil about 1 row in 1,000 as real extracts are spoilt */
+    int quarterly;                    /* melderegister every quarter instead of every 31 December */
     bimo_sample_progress_cb progress; /* may be NULL */
     void *progress_ctx;
     bimo_sample_summary *summary; /* filled on success when not NULL */
