@@ -33,7 +33,7 @@ compare() {
 # One dimension: a stub with the AGS (text) and the municipality, counts, a rate, quartiles.
 compare one AUF-1 BEV-2 SPR-3 --period 2025 --by gemeinde
 # 2,000 persons over 34 municipalities: many cells are "." or "/", and they are compared too.
-symbols=$(printf '%s\n' "$CHECKED" | sed -n 's/.*(\([0-9]*\) symbols).*/\1/p')
+symbols=$(printf '%s\n' "$CHECKED" | sed -n 's/.*(\([0-9]*\) symbols.*/\1/p')
 expect_eq "$([ "${symbols:-0}" -gt 50 ] && echo many)" "many" "suppressed cells compared ($symbols)"
 # Two dimensions and one period: the last (geschlecht) spreads over the columns.
 compare two BEV-1 AUF-1 --period 2025 --by gemeinde,geschlecht
@@ -43,6 +43,12 @@ compare series BEV-2 AUF-1 --period 2024..2025 --by region,geschlecht
 compare quarters SPR-2 SPR-1 --period 2024Q1..2025Q4
 # School years and a share over school forms.
 compare school SCH-1 SCH-2 --period 2025/26 --by schulform
+# Periods without data ("…" in every cell of 2023: the example starts in 2024).
+compare nodata BEV-2 --period 2023..2025 --by region
+expect_contains "$CHECKED" "(15 symbols," "nodata: Insgesamt and 4 regions x (Zähler, Nenner, Anteil) of 2023"
+# Provisional rates (entry windows not yet over): numbers with the format's " p".
+compare provisional SPR-2 --period 2025 --by geschlecht --intern
+expect_contains "$CHECKED" "2 provisional)" "provisional: Insgesamt and weiblich (männlich is 0)"
 # Unprotected: every number shown and every sheet marked INTERN.
 compare intern AUF-1 --period 2025 --by gemeinde --intern
 expect_contains "$WB_ERR" "INTERN" "intern: banner on stderr"
