@@ -708,8 +708,15 @@ static void write_chart(wb_ctx *c, sheet *s, const layout *l, const char *kind, 
             cols[nc++] = j;
     int by_row = type == LXW_CHART_LINE && l->period_col; /* time series: one line per row */
     size_t nseries = by_row ? nr : nc, ncat = by_row ? nc : nr;
-    if (type == LXW_CHART_PIE)
+    if (type == LXW_CHART_PIE) {
+        /* one pie: the categories' shares of their total ("Insgesamt" column if any) */
+        for (size_t j = 0; j < l->ncols && l->coldim >= 0 && !by_row; j++)
+            if (bimo_result_row_at(l->res, l->colrep[j])->cells[l->coldim].total) {
+                cols[0] = j;
+                nc = 1;
+            }
         nseries = nseries ? 1 : 0;
+    }
     lxw_chart *ch = nseries && ncat ? workbook_add_chart(c->wb, type) : NULL;
     if (!ch)
         return;

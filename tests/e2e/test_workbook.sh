@@ -168,6 +168,15 @@ expect_eq "$(unzip -l chart.xlsx | grep -c 'xl/charts/chart[0-9]*.xml')" "2" "on
 # The chart reads the copy below the table (suppressed cells empty), labelled by the regions.
 expect_contains "$(unzip -p chart.xlsx xl/charts/chart1.xml)" "<c:barChart>" "bar chart"
 expect_contains "$(unzip -p chart.xlsx xl/charts/chart1.xml)" "'BEV-1'!\$A\$" "chart data range"
+# A time series as lines: one line per region (4), the two years as categories.
+expect_exit 0 bimo workbook BEV-2 --period 2024..2025 --by region -o line.xlsx --chart line
+expect_eq "$(unzip -p line.xlsx xl/charts/chart1.xml | grep -o '<c:ser>' | wc -l)" "4" "line: a series per region"
+expect_contains "$(unzip -p line.xlsx xl/charts/chart1.xml)" "<c:lineChart>" "line chart"
+# A pie of a two-way table: the "Insgesamt" column, one slice per region.
+expect_exit 0 bimo workbook BEV-1 --period 2025 --by region,geschlecht -o pie.xlsx --chart pie
+expect_eq "$("$PY" -c 'import openpyxl; ws = openpyxl.load_workbook("pie.xlsx")["BEV-1"]
+print([c.value for c in ws["B"][18:23]])')" "['Insgesamt', 763, 446, 623, 214]" \
+    "pie: the regions' totals (763 + 446 + 623 + 214 = 2046, the district)"
 expect_exit 64 bimo workbook AUF-1 --period 2025 -o x.xlsx --chart radar
 
 # ---- Exit codes and no partial file ---------------------------------------------------------
