@@ -741,9 +741,15 @@ static double draw_footer(chart_ctx *c, int draw)
 /* Symbols and footnotes the kind will show, known before the plot is drawn. */
 static void note_flags(chart_ctx *c, const chart_model *m)
 {
-    size_t n = m->cat.n * m->ser.n * m->sub.n;
-    for (size_t i = 0; i < n; i++)
-        chart_note_flag(c, &m->cells[i]);
+    for (size_t i = 0; i < m->cat.n; i++)
+        for (size_t s = 0; s < m->ser.n; s++) {
+            const char *code = m->ser.items[s].code;
+            /* a pyramid draws men and women only */
+            if (c->kind == CHART_PYRAMID && (!code || (strcmp(code, "m") && strcmp(code, "w"))))
+                continue;
+            for (size_t k = 0; k < m->sub.n; k++)
+                chart_note_flag(c, chart_cell_at(m, i, s, k));
+        }
 }
 
 static PangoContext *pango_for(cairo_t *cr)
