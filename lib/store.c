@@ -150,6 +150,16 @@ static const char *const migrations[] = {
     "CREATE TABLE aufenthalt_transition_pair ("
     "  snapshot_id INTEGER NOT NULL, prev_snapshot_id INTEGER NOT NULL,"
     "  PRIMARY KEY (snapshot_id, prev_snapshot_id)) WITHOUT ROWID;",
+
+    /* 4 -> 5: the arrivals from abroad (BEV-3: zuzugsdatum of persons with a herkunftsland)
+     * and the newly arrived (BEV-4: einreisedatum) are about one person in ten of a register
+     * snapshot; partial indexes over just those rows let the two indicators read a date range
+     * of a snapshot instead of all its persons (a tenth of the time), at a small cost per
+     * imported row. */
+    "CREATE INDEX melderegister_zuzug ON melderegister (snapshot_id, zuzugsdatum)"
+    "  WHERE herkunftsland <> 0;"
+    "CREATE INDEX melderegister_einreise ON melderegister (snapshot_id, einreisedatum)"
+    "  WHERE einreisedatum IS NOT NULL;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
