@@ -739,6 +739,17 @@ static double draw_footer(chart_ctx *c, int draw)
 }
 
 /* Symbols and footnotes the kind will show, known before the plot is drawn. */
+static int zeros_written(const chart_ctx *c, const chart_model *m)
+{
+    switch (c->kind) {
+    case CHART_STACKED:
+    case CHART_STACKED100: return 0;
+    case CHART_PYRAMID: return m->sub.src == AX_NONE;
+    case CHART_LINE: return m->ser.n == 1;
+    default: return 1;
+    }
+}
+
 static void note_flags(chart_ctx *c, const chart_model *m)
 {
     for (size_t i = 0; i < m->cat.n; i++)
@@ -747,8 +758,14 @@ static void note_flags(chart_ctx *c, const chart_model *m)
             /* a pyramid draws men and women only */
             if (c->kind == CHART_PYRAMID && (!code || (strcmp(code, "m") && strcmp(code, "w"))))
                 continue;
-            for (size_t k = 0; k < m->sub.n; k++)
-                chart_note_flag(c, chart_cell_at(m, i, s, k));
+            for (size_t k = 0; k < m->sub.n; k++) {
+                const chart_cell *cell = chart_cell_at(m, i, s, k);
+                unsigned before = c->flags_shown;
+                chart_note_flag(c, cell);
+                /* "–" only where zeros are written: segments of zero are simply absent */
+                if (cell->shown && !zeros_written(c, m))
+                    c->flags_shown = before | (c->flags_shown & ~(1u << BIMO_FLAG_ZERO));
+            }
         }
 }
 
