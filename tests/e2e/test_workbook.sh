@@ -57,7 +57,7 @@ import openpyxl
 wb = openpyxl.load_workbook("one.xlsx")
 cover, notes = wb["Deckblatt"], wb["Erläuterungen"]
 print(cover["A2"].value)
-print({r[0].value: r[1].value for r in cover.iter_rows(min_row=6, max_row=11) if r[0].value})
+print({r[0].value: r[1].value for r in cover.iter_rows(min_row=6, max_row=12) if r[1].value})
 text = [c.value for row in notes.iter_rows() for c in row if isinstance(c.value, str)]
 # the profile's thresholds: sperrgrenze 3 -> "1 bis 2", mindestnenner 10
 print(any("Fallzahlen von 1 bis 2 werden gesperrt" in t for t in text),
@@ -66,9 +66,68 @@ print(any("Fallzahlen von 1 bis 2 werden gesperrt" in t for t in text),
 print(wb.properties.creator, wb.properties.created)
 EOF
 )" "Bildungsmonitoring Landkreis Osnabrück
-{'Gebiet': 'Landkreis Osnabrück', 'Datenstand': '31.12.2025', 'Herausgeber': 'Bildungsbüro Landkreis Osnabrück', 'Erstellt am': '31.12.2025', 'Tabellen': '3'}
+{'Gebiet': 'Landkreis Osnabrück', 'Zeitraum der Daten': '01.01.2025 bis 31.12.2025', 'Datenstand': '31.12.2025', 'Herausgeber': 'Bildungsbüro Landkreis Osnabrück', 'Tabellen': '3'}
 True True True True
 Bildungsbüro Landkreis Osnabrück 2025-12-31 00:00:00" "cover, notes and properties"
+
+# ---- A template: its bimo-table blocks with their own periods, titles, notes, sheets, charts ---
+cat > t.md <<'EOF'
+---
+title: Testbericht
+subtitle: Zwei Tabellen
+period: 2025
+---
+# Tabellen
+
+```bimo-table
+indicator: AUF-1
+by: gemeinde
+title: =Schutzsuchende [Gemeinden]
+note: Eigene Fußnote zur Tabelle.
+sheet: It's Gemeinden
+chart: bar
+```
+
+```bimo-figure
+indicator: BEV-1
+```
+
+```bimo-table
+indicator: BEV-2
+period: {P-1}..{P}
+by: gemeinde
+```
+EOF
+expect_exit 0 bimo workbook --template t.md -o tpl.xlsx
+# The same tables computed directly: the checker compares them cell by cell.
+bimo indicators compute AUF-1 --period 2025 --by gemeinde --format json > a.json
+bimo indicators compute BEV-2 --period 2024..2025 --by gemeinde --format json > b.json
+"$PY" -c 'import json; print(json.dumps(json.load(open("a.json")) + json.load(open("b.json"))))' \
+    > tpl.json
+{ bimo indicators compute AUF-1 --period 2025 --by gemeinde --format csv
+  bimo indicators compute BEV-2 --period 2024..2025 --by gemeinde --format csv | tail -n +2; } \
+    > tpl.csv
+expect_exit 0 "$PY" "$CHECK" tpl.xlsx tpl.json tpl.csv
+expect_eq "$("$PY" - <<'EOF'
+import openpyxl
+wb = openpyxl.load_workbook("tpl.xlsx")
+print(wb.sheetnames[3:])
+ws = wb["It's Gemeinden"]
+print(ws["A1"].value, ws["A1"].data_type)
+print([c.value for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("2)")])
+print(wb["Deckblatt"]["A2"].value, "|", wb["Deckblatt"]["A3"].value)
+EOF
+)" "[\"It's Gemeinden\", 'BEV-2', 'Daten']
+Tabelle 1: =Schutzsuchende [Gemeinden]¹⁾²⁾ s
+['2) Eigene Fußnote zur Tabelle.']
+Testbericht | Zwei Tabellen" "template: sheets, title, note, cover"
+expect_eq "$(unzip -l tpl.xlsx | grep -c 'xl/charts/chart[0-9]*.xml')" "1" "template: the block's chart"
+# A block the catalogue does not know: the template's line, exit 65, no file.
+printf '# x\n\n```bimo-table\nindicator: NO-SUCH\n```\n' > bad.md
+expect_exit 65 bimo workbook --template bad.md --period 2025 -o bad.xlsx
+expect_contains "$ERR" "bad.md:4" "template error: file and line"
+expect_exit 64 bimo workbook --template t.md AUF-1 -o bad.xlsx
+expect_eq "$(ls bad.xlsx 2> /dev/null | wc -l)" "0" "template error: no file"
 
 # ---- Strings that look like formulas stay strings -----------------------------------------------
 expect_exit 0 bimo workbook AUF-1 --period 2025 -o f.xlsx --title '=HYPERLINK("http://x","y")' \
@@ -92,6 +151,10 @@ expect_contains "$(unzip -p one.xlsx docProps/core.xml)" \
     '<dcterms:created xsi:type="dcterms:W3CDTF">2025-12-31T00:00:00Z' "created from the data"
 SOURCE_DATE_EPOCH=1700000000 "$BIMO" --db s.db workbook AUF-1 --period 2025 -o sde.xlsx
 expect_contains "$(unzip -p sde.xlsx docProps/core.xml)" '2023-11-14T22:13:20Z' "SOURCE_DATE_EPOCH"
+# ... and then the cover says when it was made (without it, only the date of the data).
+expect_eq "$("$PY" -c 'import openpyxl; ws = openpyxl.load_workbook("sde.xlsx")["Deckblatt"]
+print([r[1].value for r in ws.iter_rows(min_row=6, max_row=12) if r[0].value == "Erstellt am"])')" \
+    "['14.11.2023']" "cover: Erstellt am from SOURCE_DATE_EPOCH"
 
 # ---- Native charts beside the tables --------------------------------------------------------
 expect_exit 0 bimo workbook BEV-1 AUF-1 --period 2025 --by region -o chart.xlsx --chart bar
