@@ -764,7 +764,7 @@ static void intern_banner(wb_ctx *c, sheet *s, lxw_row_t r)
     if (!c->intern)
         return;
     put_text(c, s, r, 0, INTERN_TEXT, c->banner, 0);
-    lxw_check(c, worksheet_set_header(s->ws, "&C&\"-,Fett\"&KFF0000" INTERN_TEXT));
+    lxw_check(c, worksheet_set_header(s->ws, "&C&\"-,Bold\"&KFF0000" INTERN_TEXT));
     worksheet_set_tab_color(s->ws, LXW_COLOR_RED);
 }
 
@@ -837,6 +837,7 @@ typedef struct {
     const char *area, *producer;
     int32_t data_date;
     time_t created;
+    int created_explicit; /* given or SOURCE_DATE_EPOCH, not the data's date */
 } wb_info;
 
 /* "31.12.2025", or "01.01.2024 bis 31.12.2025" from the first to the last day of all periods. */
@@ -884,8 +885,12 @@ static void write_cover(wb_ctx *c, sheet *s, const wb_info *w)
     char span[64];
     data_span(w, span, sizeof span);
     const char *rows[][2] = {
-        {"Gebiet", w->area},          {"Zeitraum der Daten", span}, {"Datenstand", date},
-        {"Herausgeber", w->producer}, {"Erstellt am", made},        {"Tabellen", NULL},
+        {"Gebiet", w->area},
+        {"Zeitraum der Daten", span},
+        {"Datenstand", date},
+        {"Herausgeber", w->producer},
+        {"Erstellt am", w->created_explicit ? made : NULL},
+        {"Tabellen", NULL},
     };
     snprintf(buf, sizeof buf, "%zu", w->n);
     rows[5][1] = buf;
@@ -1159,7 +1164,7 @@ static void write_data(wb_ctx *c, sheet *s, const wb_info *w)
     lxw_check(c, worksheet_autofilter(s->ws, 0, 0, r > 1 ? r - 1 : 1, (lxw_col_t)(nh - 1)));
     lxw_check(c, worksheet_ignore_errors(s->ws, LXW_IGNORE_NUMBER_STORED_AS_TEXT, "A1:XFD1048576"));
     if (c->intern) {
-        lxw_check(c, worksheet_set_header(s->ws, "&C&\"-,Fett\"&KFF0000" INTERN_TEXT));
+        lxw_check(c, worksheet_set_header(s->ws, "&C&\"-,Bold\"&KFF0000" INTERN_TEXT));
         worksheet_set_tab_color(s->ws, LXW_COLOR_RED);
     }
     lxw_check(c, worksheet_repeat_rows(s->ws, 0, 0));
@@ -1179,8 +1184,9 @@ static int64_t days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static time_t creation_time(const wb_info *w)
+static time_t creation_time(wb_info *w)
 {
+    w->created_explicit = 1;
     if (w->opt && w->opt->created > 0)
         return (time_t)w->opt->created;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -1191,6 +1197,7 @@ static time_t creation_time(const wb_info *w)
         if (!*end && errno == 0 && v > 0)
             return (time_t)v;
     }
+    w->created_explicit = 0;
     int32_t d = w->data_date;
     return (time_t)(days_from_civil(d / 10000, d / 100 % 100, d % 100) * 86400);
 }
