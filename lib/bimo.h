@@ -68,7 +68,7 @@ BIMO_API bimo_status bimo_data_dir(char *buf, size_t size, bimo_error *err);
 /* ---- Store --------------------------------------------------------------------------- */
 
 /* The schema version this library writes; stores report theirs through PRAGMA user_version. */
-#define BIMO_SCHEMA_VERSION 5
+#define BIMO_SCHEMA_VERSION 6
 
 typedef struct bimo_store bimo_store;
 
@@ -352,6 +352,23 @@ BIMO_API void bimo_engine_free(bimo_engine *engine);
 /* Which quantile a BIMO_KIND_QUANTILE result carries in its value column. */
 typedef enum { BIMO_QUANTILE_MEDIAN = 0, BIMO_QUANTILE_Q1, BIMO_QUANTILE_Q3 } bimo_quantile;
 
+/* A coordinate of a table cell that is not a margin: dimension name and category code. */
+typedef struct bimo_cell_coord {
+    const char *dim;  /* gemeinde, kommune, region, geschlecht, ... */
+    const char *code; /* as in bimo_result_cell.code */
+} bimo_cell_coord;
+
+/* Release consistency (bimo_export): bimo_compute() asks force_secret about every non-zero
+ * count cell before disclosure control and suppresses the cell whatever its size when it
+ * returns non-zero (an earlier release hid it); afterwards it passes every suppressed cell to
+ * report_secret, also subtotals the table does not show. coords are the cell's n non-margin
+ * coordinates (a municipality subtotal named by its own level: kommune, region), denominator
+ * is 1 for the denominators of a rate. Everything lives during the call. */
+struct bimo_result_period;
+typedef int (*bimo_secret_cb)(const struct bimo_result_period *period,
+                              const bimo_cell_coord *coords, size_t n, int denominator,
+                              void *ctx);
+
 typedef struct bimo_compute_options {
     int intern;                /* 1: no disclosure control (not for publication) */
     int top_n;                 /* dimension staat: the N largest nationalities, the rest
@@ -359,6 +376,9 @@ typedef struct bimo_compute_options {
     bimo_quantile quantile;    /* BIMO_KIND_QUANTILE: the value column */
     const char *const *params; /* "name=value" overriding the indicator's parameters */
     size_t nparams;
+    bimo_secret_cb force_secret;  /* may be NULL */
+    bimo_secret_cb report_secret; /* may be NULL; its return value is ignored */
+    void *force_ctx;              /* passed to both */
 } bimo_compute_options;
 
 /* The state of a published number, with the symbols of German official statistics. */
@@ -598,6 +618,42 @@ BIMO_API bimo_status bimo_report_write(bimo_store *store, const bimo_catalogue *
                                        const char *template_path, const char *dir,
                                        const bimo_report_options *opt,
                                        bimo_report_summary *summary, bimo_error *err);
+
+/* ---- Export ------------------------------------------------------------------------------ */
+
+/* A step of a running export, for logs (cron). Strings live during the callback. */
+typedef struct bimo_export_event {
+    const char *event;   /* "lock", "cleanup", "table", "release", "done" */
+    const char *message; /* one English sentence */
+    const char *path;    /* the file or folder concerned, or NULL */
+    int64_t count;       /* table: rows kept secret; cleanup: folders removed; done: tables */
+} bimo_export_event;
+
+typedef struct bimo_export_options {
+    int force;        /* replace an earlier export in the folder */
+    int wait_seconds; /* how long to wait for the store lock; 0: fail at once */
+    void (*log)(const bimo_export_event *ev, void *ctx); /* may be NULL */
+    void *ctx;
+} bimo_export_options;
+
+/* Writes the tables (bimo-table and bimo-figure blocks) of template tpl, loaded for the run's
+ * period, into the new folder dir: per table "NN_ID_tabelle.csv" for German Excel (";", UTF-8
+ * with BOM, decimal comma, symbols, text made inert against formulas) and "NN_ID_daten.csv"
+ * (the CSV of bimo_results_write), the workbook of all tables "<template name>.xlsx"
+ * (bimo_workbook_write), and "manifest.json" (files with SHA-256, the imports used,
+ * bimo version, template, period, disclosure settings). The store must be open for writing:
+ * it is locked during the run (another writer or export waits up to opt->wait_seconds, then
+ * BIMO_ERR_BUSY). Disclosure is consistent across the release and with earlier ones: a cell
+ * that a table of this export, or an earlier export of the same indicator, hid for the same
+ * reference date (flows: the same period or a part of it) is hidden again; the release and its
+ * hidden cells are recorded in the store. Everything is built in a temporary folder beside
+ * dir and renamed into place at the end; a failure or a kill leaves the earlier export (or
+ * none) untouched, and the next run removes the leftovers. An existing dir is
+ * BIMO_ERR_CANTCREATE unless opt->force is set and dir holds an earlier export. Output is
+ * byte-for-byte reproducible (its date comes from the data or SOURCE_DATE_EPOCH). */
+BIMO_API bimo_status bimo_export(bimo_store *store, const bimo_catalogue *cat,
+                                 const bimo_template *tpl, const char *dir,
+                                 const bimo_export_options *opt, bimo_error *err);
 
 /* ---- Synthetic sample district ------------------------------------------------------- */
 

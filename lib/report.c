@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bimo_config.h"
+#include "chart.h"
 #include "dims.h"
 #include "error.h"
 #include "result_text.h"
@@ -373,7 +374,7 @@ static char *subtitle(const part *p)
 }
 
 /* Footnotes, the block's note, the symbols used and the source line. */
-static char *notes(const part *p, int intern)
+static char *notes(const part *p, int intern, int legend)
 {
     const bimo_indicator *ind = bimo_result_indicator(p->res);
     ts_buf b = {0};
@@ -388,7 +389,7 @@ static char *notes(const part *p, int intern)
         oom |= ts_buf_escape(&b, p->b->note.text);
         n++;
     }
-    unsigned flags = bimo_result_flags_used(p->res);
+    unsigned flags = legend ? bimo_result_flags_used(p->res) : 0;
     if (flags) {
         oom |= ts_buf_addf(&b, "%sZeichenerklärung: ", n ? "\n" : "");
         int k = 0;
@@ -434,14 +435,23 @@ static double figure_height(const part *p)
     return 215;
 }
 
+static void chart_options(const part *p, bimo_chart_options *o)
+{
+    bimo_chart_options_init(o);
+    o->kind = p->b->kind.text; /* NULL: the chart module's choice for the result's shape */
+    o->title = p->b->title.text;
+    o->note = p->b->note.text;
+    o->figure_number = p->b->number;
+}
+
+/* The figure's plot and legend; the report sets caption, source and footnotes around it. */
 static bimo_status draw_figure(void *ctx, cairo_t *cr, double w, double h, bimo_error *err)
 {
-    (void)ctx;
-    (void)cr;
-    (void)w;
-    (void)h;
-    (void)err;
-    return BIMO_OK;
+    const part *p = ctx;
+    bimo_chart_options o;
+    chart_options(p, &o);
+    o.bare = 1;
+    return bimo_chart_draw(p->res, &o, cr, w, h, err);
 }
 
 /* ---- Blocks ---------------------------------------------------------------------------------- */
@@ -457,7 +467,8 @@ static part *find_part(report *r, cmark_node *n)
 static void add_part(report *r, part *p)
 {
     char *cap = caption(p, p->b->type == BIMO_TPL_FIGURE ? "Abbildung" : "Tabelle");
-    char *sub = subtitle(p), *nt = notes(p, r->opt && r->opt->intern), *lt = list_title(p);
+    char *sub = subtitle(p), *nt = notes(p, r->opt && r->opt->intern, p->b->type == BIMO_TPL_TABLE),
+         *lt = list_title(p);
     if (!cap || !sub || !nt || !lt) {
         r->oom = 1;
     } else if (p->b->type == BIMO_TPL_FIGURE) {
@@ -699,6 +710,48 @@ static bimo_status temp_dir(const char *dir, char *buf, size_t size, bimo_error 
     return BIMO_OK;
 }
 
+/* Every figure's and table's numbers, in the report's order, one sheet each. */
+static bimo_status write_workbook(report *r, const char *path)
+{
+    bimo_workbook_table *tabs = calloc(r->nparts + 1, sizeof *tabs);
+    char(*titles)[300] = calloc(r->nparts + 1, sizeof *titles);
+    char(*sheets)[32] = calloc(r->nparts + 1, sizeof *sheets);
+    if (!tabs || !titles || !sheets) {
+        free(tabs);
+        free(titles);
+        free(sheets);
+        return bimo_fail(r->err, BIMO_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < r->nparts; i++) {
+        const part *p = &r->parts[i];
+        int fig = p->b->type == BIMO_TPL_FIGURE;
+        snprintf(titles[i], sizeof titles[i], "%s %d: %s", fig ? "Abbildung" : "Tabelle",
+                 p->b->number,
+                 p->b->title.text ? p->b->title.text : bimo_result_indicator(p->res)->title);
+        snprintf(sheets[i], sizeof sheets[i], "%s", p->b->sheet.text ? p->b->sheet.text : "");
+        if (!sheets[i][0])
+            snprintf(sheets[i], sizeof sheets[i], "%s %d", fig ? "Abbildung" : "Tabelle",
+                     p->b->number);
+        tabs[i] =
+            (bimo_workbook_table){p->res, titles[i], p->b->note.text, sheets[i], p->b->chart.text};
+    }
+    int32_t d = report_date(r);
+    struct tm tm = {.tm_year = d / 10000 - 1900, .tm_mon = d / 100 % 100 - 1, .tm_mday = d % 100};
+    bimo_workbook_options o = {
+        .title = r->t->title,
+        .subtitle = r->t->subtitle,
+        .producer = r->t->authors,
+        .created = (int64_t)timegm(&tm),
+        .intern = r->opt && r->opt->intern,
+        .keep_existing = 1,
+    };
+    bimo_status st = bimo_workbook_write(path, tabs, r->nparts, &o, r->err);
+    free(tabs);
+    free(titles);
+    free(sheets);
+    return st;
+}
+
 static bimo_status write_all(report *r, const char *tmp, bimo_report_summary *sum)
 {
     char path[4400];
@@ -711,6 +764,23 @@ static bimo_status write_all(report *r, const char *tmp, bimo_report_summary *su
     if (mkdir(path, 0755) != 0)
         return bimo_fail_at(r->err, BIMO_ERR_CANTCREATE, path, 0, 0, "cannot create: %s",
                             strerror(errno));
+    for (size_t i = 0; i < r->nparts; i++) {
+        const part *p = &r->parts[i];
+        if (p->b->type != BIMO_TPL_FIGURE)
+            continue;
+        bimo_chart_options o;
+        chart_options(p, &o);
+        o.dpi = 150;
+        for (int k = 0; k < 2; k++) {
+            snprintf(path, sizeof path, "%.4200s/abbildungen/abbildung-%02d.%s", tmp, p->b->number,
+                     k ? "svg" : "png");
+            if ((st = bimo_chart_write(p->res, &o, path, r->err)) != BIMO_OK)
+                return st;
+        }
+    }
+    snprintf(path, sizeof path, "%.4200s/bildungsbericht.xlsx", tmp);
+    if ((st = write_workbook(r, path)) != BIMO_OK)
+        return st;
     if (sum) {
         sum->pages = pages;
         for (size_t i = 0; i < r->nparts; i++) {

@@ -162,6 +162,27 @@ static const char *const migrations[] = {
     "  WHERE herkunftsland <> 0;"
     "CREATE INDEX melderegister_einreise ON melderegister (snapshot_id, einreisedatum)"
     "  WHERE einreisedatum IS NOT NULL;",
+
+    /* 5 -> 6: published releases (bimo export) and the cells each kept secret, so a later
+     * release hides them again and differencing two releases reveals nothing. A cell is named
+     * by its non-margin coordinates ("geschlecht=w;kommune=0345901"), so it has one name in
+     * every breakdown; variant holds the parameters that change the numbers. von/bis (yyyymmdd)
+     * span the period: a year's cell is the sum of its quarters' cells. */
+    "CREATE TABLE release ("
+    "  id INTEGER PRIMARY KEY,"
+    "  created TEXT NOT NULL,"   /* ISO 8601 UTC of the run */
+    "  template TEXT NOT NULL,"  /* file name of the template */
+    "  period TEXT NOT NULL,"    /* the run's period */
+    "  directory TEXT NOT NULL," /* where it was written */
+    "  manifest_sha256 TEXT NOT NULL,"
+    "  bimo_version TEXT NOT NULL);"
+    "CREATE TABLE release_cell ("
+    "  release_id INTEGER NOT NULL REFERENCES release(id) ON DELETE CASCADE,"
+    "  indicator TEXT NOT NULL, variant TEXT NOT NULL,"
+    "  period TEXT NOT NULL, von INTEGER NOT NULL, bis INTEGER NOT NULL,"
+    "  cell TEXT NOT NULL,"
+    "  denominator INTEGER NOT NULL," /* 1: the denominator of a rate */
+    "  PRIMARY KEY (indicator, variant, von, bis, cell, denominator, release_id)) WITHOUT ROWID;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

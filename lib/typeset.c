@@ -610,6 +610,10 @@ static int at_top(const cursor *c)
 static int paginate_para(ts_doc *d, size_t i, cursor *c)
 {
     item *it = &d->items[i];
+    /* a list ends with the paragraph space its items leave out */
+    if (!it->marker && it->indent == 0 && i > 0 && d->items[i - 1].kind == IT_PARA &&
+        d->items[i - 1].indent > 0 && !at_top(c))
+        c->y += PARA_AFTER - 2.5;
     text_box *t = &it->text;
     size_t n = (size_t)t->nlines, from = 0;
     while (from < n) {

@@ -20,9 +20,19 @@ expect_exit 0 bimo report --period 2025 -o rep
 nfig=$(grep -c '^```bimo-figure' "$TPL")
 ntab=$(grep -c '^```bimo-table' "$TPL")
 expect_contains "$OUT" "$nfig figures, $ntab tables" "summary line"
-for f in rep/bildungsbericht.pdf rep/abbildungen; do
-    [ -e "$f" ] && pass || fail "missing $f"
+for f in rep/bildungsbericht.pdf rep/bildungsbericht.xlsx; do
+    [ -s "$f" ] && pass || fail "missing $f"
 done
+# Every figure as PNG and SVG, numbered as in the captions.
+expect_eq "$(ls rep/abbildungen | grep -c '^abbildung-[0-9][0-9]\.png$')" "$nfig" "PNG files"
+expect_eq "$(ls rep/abbildungen | grep -c '^abbildung-[0-9][0-9]\.svg$')" "$nfig" "SVG files"
+expect_contains "$(file rep/abbildungen/abbildung-01.png)" "PNG image data" "PNG"
+expect_contains "$(head -c 200 rep/abbildungen/abbildung-01.svg)" "<svg" "SVG"
+# The workbook has one sheet per figure and table (openpyxl, Debian's python3-openpyxl).
+sheets=$(/usr/bin/python3 -c 'import openpyxl,sys; print("\n".join(openpyxl.load_workbook(sys.argv[1]).sheetnames))' rep/bildungsbericht.xlsx)
+expect_eq "$(printf '%s\n' "$sheets" | grep -c '^Abbildung [0-9]*$')" "$nfig" "figure sheets"
+expect_eq "$(printf '%s\n' "$sheets" | grep -c '^Tabelle [0-9]*$')" "$((ntab - $(grep -c '^sheet: ' "$TPL")))" "table sheets"
+
 expect_eq "$(ls -a . | grep -c '^\.rep\.')" "0" "no temporary folder left"
 
 pdftotext rep/bildungsbericht.pdf all.txt
@@ -70,8 +80,9 @@ expect_eq "$(printf '%s\n' "$fonts" | awk '$(NF-4) != "yes"' | wc -l)" "0" "ever
 # The same store and template give the same bytes.
 expect_exit 0 bimo report -o rep2 --quiet
 expect_eq "$OUT" "" "quiet"
-if cmp -s rep/bildungsbericht.pdf rep2/bildungsbericht.pdf; then pass; else
-    fail "two runs differ"; fi
+for f in bildungsbericht.pdf bildungsbericht.xlsx abbildungen/abbildung-02.png abbildungen/abbildung-02.svg; do
+    if cmp -s "rep/$f" "rep2/$f"; then pass; else fail "two runs differ: $f"; fi
+done
 
 # ==== Placeholder values equal bimo indicators compute ===========================================
 expect_exit 0 bimo report "$SRC/tests/data/report/werte.md" -o werte
