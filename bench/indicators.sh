@@ -2,8 +2,13 @@
 # indicators.sh — the whole indicator catalogue for every period 2019..2025 (quarters where
 # the source is quarterly, school years for school sources) with the breakdowns a report
 # uses: every allowed dimension on its own, plus kommune and region where gemeinde is
-# allowed, plus the total. One bimo run per indicator computes all its tables (each --by is
-# a table from the same computation). Runs on a sample district store built first (not timed).
+# allowed, plus the total. Timed two ways on the same store in the same run:
+#   library  one process and one engine for the whole plan (bench/catalogue.c), as the
+#            report and the export compute: median of 3 runs unprotected (--intern) and
+#            one run protected (disclosure control on every table);
+#   cli      one `bimo indicators compute` per indicator, each --by a table (the peer).
+# Stores are built first (not timed) from `bimo sample` of the given sizes, or STORE=FILE
+# uses an existing store.
 # Usage: bench/indicators.sh [BUILD_DIR] [PERSONS...]   (default: build, 355000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +16,7 @@ BUILD=${1:-build}
 shift || true
 SIZES=${*:-355000}
 BIMO=$PWD/$BUILD/cli/bimo
+CATALOGUE=$PWD/$BUILD/bench/catalogue
 TMP=$(mktemp -d /tmp/bimo-bench-indicators.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -36,31 +42,40 @@ plan() {
     done
 }
 
-echo "| persons | indicators | tables | periods | elapsed (all) | per indicator (median) |"
-echo "|---:|---:|---:|---|---:|---:|"
+total() { sed -n 's/^total \([0-9.]*\) s.*/\1/p'; }
+
+echo "| persons | tables | library, intern (median of 3) | library, protected | cli, one process per indicator | cli / library |"
+echo "|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
-    "$BIMO" sample -o "$TMP/s" --persons "$n" > /dev/null
-    "$BIMO" --db "$TMP/b.db" init > /dev/null
-    for s in melderegister aufenthalt integrationskurs schule schulabgang; do
-        "$BIMO" --db "$TMP/b.db" import "$s" "$TMP"/s/"$s"_*.csv > /dev/null
-    done
+    store=${STORE:-$TMP/b.db}
+    if [ -z "${STORE:-}" ]; then
+        "$BIMO" sample -o "$TMP/s" --persons "$n" > /dev/null
+        "$BIMO" --db "$store" init > /dev/null
+        for s in melderegister aufenthalt integrationskurs schule schulabgang; do
+            "$BIMO" --db "$store" import "$s" "$TMP"/s/"$s"_*.csv > /dev/null
+        done
+        rm -rf "$TMP/s"
+    fi
     plan > "$TMP/plan"
-    : > "$TMP/times"
+    times=()
+    for r in 1 2 3; do
+        BIMO_DATA=$PWD "$CATALOGUE" "$store" "$TMP/plan" > "$TMP/run$r"
+        times+=("$(total < "$TMP/run$r")")
+    done
+    lib=$(printf '%s\n' "${times[@]}" | sort -g | sed -n 2p)
+    BIMO_DATA=$PWD "$CATALOGUE" "$store" "$TMP/plan" --protect > "$TMP/prot"
+    prot=$(total < "$TMP/prot")
+    tables=$(sed -n 's/^total [0-9.]* s, \([0-9]*\) tables.*/\1/p' "$TMP/run1")
     start=$(date +%s%N)
     while read -r id period by; do
-        t0=$(date +%s%N)
         # shellcheck disable=SC2086
-        "$BIMO" --db "$TMP/b.db" indicators compute "$id" --period "$period" $by --intern \
+        "$BIMO" --db "$store" indicators compute "$id" --period "$period" $by --intern \
             --format json > /dev/null 2>&1 || { echo "failed: $id $period $by" >&2; exit 1; }
-        echo $(( $(date +%s%N) - t0 )) >> "$TMP/times"
     done < "$TMP/plan"
-    total=$(( $(date +%s%N) - start ))
-    runs=$(( $(grep -o -e ' --by ' "$TMP/plan" | wc -l) + $(wc -l < "$TMP/plan") ))
-    med=$(sort -g "$TMP/times" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-    awk -v n="$n" -v k="$(ls indicators/*.sql | wc -l)" -v r="$runs" -v t="$total" -v m="$med" \
-        'BEGIN { printf "| %s | %s | %s | 2019..2025 | %.1f s | %.3f s |\n", n, k, r, t / 1e9, m / 1e9 }'
-    # The slowest runs, to see where the time goes.
-    paste -d' ' "$TMP/times" "$TMP/plan" | sort -gr | head -10 |
-        awk '{ printf "    %.2f s %s %s\n", $1 / 1e9, $2, $3 }' >&2
-    rm -rf "$TMP/s" "$TMP"/b.db*
+    cli=$(awk -v t="$(( $(date +%s%N) - start ))" 'BEGIN { printf "%.2f", t / 1e9 }')
+    awk -v n="$n" -v k="$tables" -v l="$lib" -v p="$prot" -v c="$cli" \
+        'BEGIN { printf "| %s | %s | %.2f s | %.2f s | %.2f s | %.1fx |\n", n, k, l, p, c, c / l }'
+    # Where the time goes: the slowest indicators of the median run.
+    grep -v -e '^total' -e '^start' "$TMP/run1" | sort -k2 -gr | head -6 | sed 's/^/    /' >&2
+    [ -n "${STORE:-}" ] || rm -f "$store"*
 done

@@ -39,5 +39,7 @@ extern const cli_command cli_cmd_sample;
 extern const cli_command cli_cmd_indicators, cli_cmd_sql;
 extern const cli_command cli_cmd_workbook;
 extern const cli_command cli_cmd_chart;
+extern const cli_command cli_cmd_report;
+extern const cli_command cli_cmd_export;
 
 #endif

@@ -373,6 +373,39 @@ static int run_compute(const cli_context *ctx, int argc, char **argv)
     return rc;
 }
 
+/* ---- plan ----------------------------------------------------------------------------------- */
+
+static int run_plan(const cli_context *ctx, int argc, char **argv)
+{
+    compute_args a = {.format = BIMO_FORMAT_TABLE};
+    int rc = parse_compute(argc, argv, &a);
+    if (!rc && (optind >= argc || !a.period))
+        rc = cli_usage_error(CMD, "plan needs indicator ids and --period");
+    bimo_catalogue *cat = NULL;
+    bimo_store *store = NULL;
+    bimo_engine *engine = NULL;
+    bimo_error err;
+    bimo_error_clear(&err);
+    if (!rc)
+        rc = load_catalogue(a.dir, &cat);
+    if (!rc)
+        rc = cli_open_store(ctx, 0, 1, &store);
+    if (!rc && bimo_engine_new(store, cat, &engine, &err) != BIMO_OK)
+        rc = cli_report(&err);
+    for (int i = optind; i < argc && !rc; i++) {
+        if (i > optind)
+            putchar('\n');
+        if (bimo_explain(engine, argv[i], a.period, stdout, &err) != BIMO_OK)
+            rc = cli_report(&err);
+    }
+    bimo_engine_free(engine);
+    bimo_store_close(store);
+    bimo_catalogue_free(cat);
+    for (size_t i = 0; i < a.nby; i++)
+        free(a.by_copy[i]);
+    return rc;
+}
+
 /* Takes "--catalogue DIR" (or --catalogue=DIR) out of the arguments of list and show. */
 static int take_catalogue(int *argc, char **argv, const char **dir)
 {
@@ -397,10 +430,12 @@ static int take_catalogue(int *argc, char **argv, const char **dir)
 static int run_indicators(const cli_context *ctx, int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage_error(CMD, "give list, show or compute");
+        return cli_usage_error(CMD, "give list, show, compute or plan");
     const char *sub = argv[1], *dir = NULL;
     if (!strcmp(sub, "compute"))
         return run_compute(ctx, argc - 1, argv + 1);
+    if (!strcmp(sub, "plan"))
+        return run_plan(ctx, argc - 1, argv + 1);
     int n = argc - 2;
     if (take_catalogue(&n, argv + 2, &dir) != 0)
         return cli_usage_error(CMD, "%s takes only --catalogue DIR as an option", sub);
@@ -411,7 +446,7 @@ static int run_indicators(const cli_context *ctx, int argc, char **argv)
     }
     if (!strcmp(sub, "show"))
         return run_show(dir, n, argv + 2);
-    return cli_usage_error(CMD, "unknown subcommand \"%s\" (list, show, compute)", sub);
+    return cli_usage_error(CMD, "unknown subcommand \"%s\" (list, show, compute, plan)", sub);
 }
 
 const cli_command cli_cmd_indicators = {
@@ -421,12 +456,15 @@ const cli_command cli_cmd_indicators = {
     "       bimo [--db FILE] indicators show [--catalogue DIR] ID...\n"
     "       bimo [--db FILE] indicators compute ID... --period P [--by DIM,...]\n"
     "            [--format table|csv|json] [--intern] [--top N] [--quantile median|q1|q3]\n"
-    "            [--param NAME=VALUE]... [-o FILE [--force]] [--catalogue DIR]\n\n"
+    "            [--param NAME=VALUE]... [-o FILE [--force]] [--catalogue DIR]\n"
+    "       bimo [--db FILE] indicators plan ID... --period P [--catalogue DIR]\n\n"
     "The catalogue is one file per indicator in <data>/indicators/ (see README.md there);\n"
     "a broken file is reported with file, line and column and the others still load.\n\n"
     "list     id, title, unit and allowed dimensions of every indicator\n"
     "show     definition, source line, footnotes and the SQL of indicators\n"
-    "compute  evaluates indicators on the store (opened read-only)\n\n"
+    "compute  evaluates indicators on the store (opened read-only)\n"
+    "plan     SQLite's query plan of indicators for the last period of P (EXPLAIN QUERY\n"
+    "         PLAN with the parameters bound): which keys and rowid ranges they read\n\n"
     "Options of compute:\n"
     "  --period P      a date (31.12.2025), a year (2025), a quarter (2025Q3), a school\n"
     "                  year (2024/25), or a range for a time series (2019..2025,\n"

@@ -12,7 +12,7 @@
 #define MAX_DIMS 16
 
 typedef struct {
-    const char *period, *output, *title, *subtitle, *producer, *dir, *chart;
+    const char *period, *output, *title, *subtitle, *producer, *dir, *chart, *template_path;
     const char *dims[MAX_DIMS];
     size_t ndims;
     char *by_copy;
@@ -40,12 +40,19 @@ static int split_dims(workbook_args *a, const char *list)
 static int parse_args(int argc, char **argv, workbook_args *a)
 {
     static const struct option opts[] = {
-        {"period", required_argument, NULL, 'p'},    {"by", required_argument, NULL, 'b'},
-        {"output", required_argument, NULL, 'o'},    {"intern", no_argument, NULL, 'i'},
-        {"force", no_argument, NULL, 'F'},           {"title", required_argument, NULL, 'T'},
-        {"subtitle", required_argument, NULL, 'S'},  {"producer", required_argument, NULL, 'P'},
-        {"chart", required_argument, NULL, 'C'},     {"top", required_argument, NULL, 't'},
-        {"catalogue", required_argument, NULL, 'c'}, {0, 0, 0, 0},
+        {"period", required_argument, NULL, 'p'},
+        {"by", required_argument, NULL, 'b'},
+        {"output", required_argument, NULL, 'o'},
+        {"intern", no_argument, NULL, 'i'},
+        {"force", no_argument, NULL, 'F'},
+        {"title", required_argument, NULL, 'T'},
+        {"subtitle", required_argument, NULL, 'S'},
+        {"producer", required_argument, NULL, 'P'},
+        {"chart", required_argument, NULL, 'C'},
+        {"top", required_argument, NULL, 't'},
+        {"catalogue", required_argument, NULL, 'c'},
+        {"template", required_argument, NULL, 'M'},
+        {0, 0, 0, 0},
     };
     int c;
     optind = 0;
@@ -70,19 +77,42 @@ static int parse_args(int argc, char **argv, workbook_args *a)
                 return cli_usage_error(CMD, "--top must be a number from 1 to 1000");
             break;
         case 'c': a->dir = optarg; break;
+        case 'M': a->template_path = optarg; break;
         default: return EX_USAGE;
         }
     }
-    if (!a->period)
-        return cli_usage_error(CMD, "needs --period (e.g. 2025, 2025Q3, 2024/25 or 2019..2025)");
     if (!a->output)
         return cli_usage_error(CMD, "needs -o FILE.xlsx");
+    if (a->template_path) {
+        if (optind < argc || a->ndims || a->chart || a->top_n)
+            return cli_usage_error(CMD, "--template takes its tables from the template: no "
+                                        "indicator ids, --by, --chart or --top");
+        return 0;
+    }
+    if (!a->period)
+        return cli_usage_error(CMD, "needs --period (e.g. 2025, 2025Q3, 2024/25 or 2019..2025)");
     if (optind >= argc)
-        return cli_usage_error(CMD, "needs at least one indicator id");
+        return cli_usage_error(CMD, "needs at least one indicator id or --template FILE");
     if (a->chart && strcmp(a->chart, "bar") && strcmp(a->chart, "column") &&
         strcmp(a->chart, "line") && strcmp(a->chart, "pie"))
         return cli_usage_error(CMD, "--chart must be bar, column, line or pie");
     return 0;
+}
+
+static bimo_workbook_options workbook_options(const workbook_args *a)
+{
+    return (bimo_workbook_options){.title = a->title,
+                                   .subtitle = a->subtitle,
+                                   .producer = a->producer,
+                                   .intern = a->intern,
+                                   .keep_existing = !a->force};
+}
+
+static void intern_notice(const workbook_args *a)
+{
+    if (a->intern)
+        fputs("bimo workbook: INTERN – not for publication: no disclosure control was applied\n",
+              stderr);
 }
 
 static int compute_and_write(const cli_context *ctx, const workbook_args *a, char **ids, int nids,
@@ -110,17 +140,11 @@ static int compute_and_write(const cli_context *ctx, const workbook_args *a, cha
             tables[i] = (bimo_workbook_table){.result = results[i], .chart = a->chart};
     }
     if (!rc) {
-        bimo_workbook_options wopt = {.title = a->title,
-                                      .subtitle = a->subtitle,
-                                      .producer = a->producer,
-                                      .intern = a->intern,
-                                      .keep_existing = !a->force};
+        bimo_workbook_options wopt = workbook_options(a);
         if (bimo_workbook_write(a->output, tables, (size_t)nids, &wopt, &err) != BIMO_OK)
             rc = cli_report(&err);
-        else if (a->intern)
-            fputs("bimo workbook: INTERN – not for publication: no disclosure control was "
-                  "applied\n",
-                  stderr);
+        else
+            intern_notice(a);
     }
     for (int i = 0; results && i < nids; i++)
         bimo_result_free(results[i]);
@@ -128,6 +152,29 @@ static int compute_and_write(const cli_context *ctx, const workbook_args *a, cha
     free(tables);
     bimo_engine_free(engine);
     bimo_store_close(store);
+    return rc;
+}
+
+static int write_template(const cli_context *ctx, const workbook_args *a, const bimo_catalogue *cat)
+{
+    bimo_error err;
+    bimo_error_clear(&err);
+    bimo_template *t = NULL;
+    if (bimo_template_load(a->template_path, cat, a->period, &t, &err) != BIMO_OK)
+        return cli_report(&err);
+    bimo_store *store = NULL;
+    int rc = cli_open_store(ctx, 0, 1, &store);
+    bimo_engine *engine = NULL;
+    if (!rc && bimo_engine_new(store, cat, &engine, &err) != BIMO_OK)
+        rc = cli_report(&err);
+    bimo_workbook_options wopt = workbook_options(a);
+    if (!rc && bimo_workbook_write_template(a->output, engine, t, &wopt, &err) != BIMO_OK)
+        rc = cli_report(&err);
+    if (!rc)
+        intern_notice(a);
+    bimo_engine_free(engine);
+    bimo_store_close(store);
+    bimo_template_free(t);
     return rc;
 }
 
@@ -148,7 +195,9 @@ static int run_workbook(const cli_context *ctx, int argc, char **argv)
                     ids[i]);
             rc = EX_DATAERR;
         }
-    if (!rc)
+    if (!rc && a.template_path)
+        rc = write_template(ctx, &a, cat);
+    else if (!rc)
         rc = compute_and_write(ctx, &a, ids, nids, cat);
     bimo_catalogue_free(cat);
     free(a.by_copy);
@@ -159,6 +208,7 @@ const cli_command cli_cmd_workbook = {
     "workbook",
     "write indicators as an Excel workbook (cover, contents, notes, tables, data)",
     "Usage: bimo [--db FILE] workbook ID... --period P [--by DIM,...] -o FILE.xlsx\n"
+    "       bimo [--db FILE] workbook --template FILE [--period P] -o FILE.xlsx\n"
     "            [--force] [--intern] [--title T] [--subtitle S] [--producer P]\n"
     "            [--chart bar|column|line|pie] [--top N] [--catalogue DIR]\n\n"
     "Computes each indicator for period P with the same --by dimensions (as \"bimo\n"
@@ -169,7 +219,11 @@ const cli_command cli_cmd_workbook = {
     "the separators of its language), suppressed cells as their symbol, municipality keys\n"
     "(AGS) as text. No formulas. The same store gives the same bytes: the creation time is\n"
     "$SOURCE_DATE_EPOCH or the latest reference date of the tables.\n\n"
+    "With --template the tables are the template's bimo-table blocks, each with its own\n"
+    "period (relative to --period, default the front matter's), breakdown, title, note,\n"
+    "sheet and chart (report-templates/README.md).\n\n"
     "Options:\n"
+    "  --template F    the tables of template F (e.g. <data>/report-templates/quartalsexport.md)\n"
     "  --period P      a date, year, quarter, school year or a range (2019..2025); a time\n"
     "                  series puts the periods in the columns\n"
     "  --by DIM,...    dimensions of every table; with one period the last of two or more\n"

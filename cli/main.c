@@ -9,9 +9,9 @@
 #include "cli.h"
 
 static const cli_command *const commands[] = {
-    &cli_cmd_init,   &cli_cmd_status,     &cli_cmd_import, &cli_cmd_rejects,
-    &cli_cmd_sample, &cli_cmd_indicators, &cli_cmd_sql,    &cli_cmd_workbook,
-    &cli_cmd_chart,
+    &cli_cmd_init,       &cli_cmd_status, &cli_cmd_import,   &cli_cmd_rejects, &cli_cmd_sample,
+    &cli_cmd_indicators, &cli_cmd_sql,    &cli_cmd_workbook, &cli_cmd_chart,   &cli_cmd_report,
+    &cli_cmd_export,
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -33,25 +33,29 @@
 -- chart: stacked-bar-100
 -- order: 430
 
--- The pupils of the school year, with their form, keyed by pseudonym; SQLite builds a
--- transient index on it for the join, so each Jahrgang-4 pupil costs one lookup.
-WITH jetzt AS (
+-- The Jahrgang-4 pupils of the previous year first (a few thousand), then only their rows in
+-- this year's snapshot: the join then indexes thousands of rows, not the whole school year.
+WITH vorher AS (
+    SELECT v.schueler, v.ags_schule, v.geschlecht, v.staatsangehoerigkeit
+    FROM schule AS v
+    JOIN code_schulform AS vf ON vf.id = v.schulform
+    WHERE v.rowid BETWEEN :prev_first_row AND :prev_last_row
+      AND v.snapshot_id = :prev_snapshot
+      AND v.jahrgang = 4
+      AND vf.code = 'GS'
+), jetzt AS (
     SELECT s.schueler, s.jahrgang, f.zaehltals
     FROM schule AS s
     JOIN code_schulform AS f ON f.id = s.schulform
     WHERE s.rowid BETWEEN :first_row AND :last_row
       AND s.snapshot_id = :snapshot
+      AND s.schueler IN (SELECT schueler FROM vorher)
 )
 SELECT CASE WHEN j.schueler IS NULL THEN 'nicht gefunden' ELSE j.zaehltals END AS schulform,
        v.ags_schule AS gemeinde,
        g.code AS geschlecht,
        (v.staatsangehoerigkeit = 0) AS deutsch
-FROM schule AS v
-JOIN code_schulform AS vf ON vf.id = v.schulform
+FROM vorher AS v
 JOIN code_geschlecht AS g ON g.id = v.geschlecht
 LEFT JOIN jetzt AS j ON j.schueler = v.schueler
-WHERE v.rowid BETWEEN :prev_first_row AND :prev_last_row
-  AND v.snapshot_id = :prev_snapshot
-  AND v.jahrgang = 4
-  AND vf.code = 'GS'
-  AND (j.schueler IS NULL OR j.jahrgang >= 5)
+WHERE j.schueler IS NULL OR j.jahrgang >= 5

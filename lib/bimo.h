@@ -68,7 +68,7 @@ BIMO_API bimo_status bimo_data_dir(char *buf, size_t size, bimo_error *err);
 /* ---- Store --------------------------------------------------------------------------- */
 
 /* The schema version this library writes; stores report theirs through PRAGMA user_version. */
-#define BIMO_SCHEMA_VERSION 5
+#define BIMO_SCHEMA_VERSION 6
 
 typedef struct bimo_store bimo_store;
 
@@ -226,8 +226,8 @@ BIMO_API bimo_status bimo_import(bimo_store *store, const char *source, const ch
  * rolled-back import leaves the previous table untouched. The file is meant to hold
  * published aggregates: nothing is pseudonymised. result may be NULL. */
 BIMO_API bimo_status bimo_import_table(bimo_store *store, const char *name, const char *path,
-                                       const bimo_import_options *opt,
-                                       bimo_import_result *result, bimo_error *err);
+                                       const bimo_import_options *opt, bimo_import_result *result,
+                                       bimo_error *err);
 
 /* One rejected row as listed by bimo_store_rejects(); strings live during the callback. */
 typedef struct bimo_reject_info {
@@ -352,6 +352,23 @@ BIMO_API void bimo_engine_free(bimo_engine *engine);
 /* Which quantile a BIMO_KIND_QUANTILE result carries in its value column. */
 typedef enum { BIMO_QUANTILE_MEDIAN = 0, BIMO_QUANTILE_Q1, BIMO_QUANTILE_Q3 } bimo_quantile;
 
+/* A coordinate of a table cell that is not a margin: dimension name and category code. */
+typedef struct bimo_cell_coord {
+    const char *dim;  /* gemeinde, kommune, region, geschlecht, ... */
+    const char *code; /* as in bimo_result_cell.code */
+} bimo_cell_coord;
+
+/* Release consistency (bimo_export): bimo_compute() asks force_secret about every non-zero
+ * count cell before disclosure control and suppresses the cell whatever its size when it
+ * returns non-zero (an earlier release hid it); afterwards it passes every suppressed cell to
+ * report_secret, also subtotals the table does not show. coords are the cell's n non-margin
+ * coordinates (a municipality subtotal named by its own level: kommune, region), denominator
+ * is 1 for the denominators of a rate. Everything lives during the call. */
+struct bimo_result_period;
+typedef int (*bimo_secret_cb)(const struct bimo_result_period *period,
+                              const bimo_cell_coord *coords, size_t n, int denominator,
+                              void *ctx);
+
 typedef struct bimo_compute_options {
     int intern;                /* 1: no disclosure control (not for publication) */
     int top_n;                 /* dimension staat: the N largest nationalities, the rest
@@ -359,6 +376,9 @@ typedef struct bimo_compute_options {
     bimo_quantile quantile;    /* BIMO_KIND_QUANTILE: the value column */
     const char *const *params; /* "name=value" overriding the indicator's parameters */
     size_t nparams;
+    bimo_secret_cb force_secret;  /* may be NULL */
+    bimo_secret_cb report_secret; /* may be NULL; its return value is ignored */
+    void *force_ctx;              /* passed to both */
 } bimo_compute_options;
 
 /* The state of a published number, with the symbols of German official statistics. */
@@ -454,6 +474,12 @@ BIMO_API const bimo_result_period *bimo_result_period_at(const bimo_result *res,
 BIMO_API size_t bimo_result_row_count(const bimo_result *res);
 BIMO_API const bimo_result_row *bimo_result_row_at(const bimo_result *res, size_t i);
 
+/* Writes SQLite's plan for indicator id (EXPLAIN QUERY PLAN of its SQL, bound as the engine
+ * binds it for the last period of period) to out as an indented tree: which tables are
+ * scanned or searched by which key, the snapshot's rowid range, temporary indexes. */
+BIMO_API bimo_status bimo_explain(bimo_engine *engine, const char *id, const char *period,
+                                  FILE *out, bimo_error *err);
+
 /* Output formats of results and of bimo_sql_query(). */
 typedef enum {
     BIMO_FORMAT_TABLE = 0, /* for people: aligned, German numbers (1.234; 12,3 %), symbols */
@@ -533,8 +559,7 @@ typedef struct bimo_template bimo_template;
  * column; BIMO_ERR_ARG when there is no period or it is not one period; BIMO_ERR_NOINPUT when
  * the file cannot be read. *out is owned by the caller (bimo_template_free). */
 BIMO_API bimo_status bimo_template_load(const char *path, const bimo_catalogue *cat,
-                                        const char *period, bimo_template **out,
-                                        bimo_error *err);
+                                        const char *period, bimo_template **out, bimo_error *err);
 
 /* Frees a template; NULL is fine. */
 BIMO_API void bimo_template_free(bimo_template *t);
@@ -550,6 +575,86 @@ BIMO_API const char *bimo_template_kind(const bimo_template *t);
 BIMO_API bimo_status bimo_template_default(const char *name, char *buf, size_t size,
                                            bimo_error *err);
 
+/* Computes every bimo-table block of template t on engine (its indicator, period, by,
+ * parameters, top and quantile; protected unless opt->intern) and writes the tables with
+ * bimo_workbook_write() in template order, each with the block's title, note, sheet (else
+ * the front matter's sheet_prefix and the id) and chart. The cover's title, subtitle and
+ * producer default to the front matter's title, subtitle and authors. A template without
+ * bimo-table blocks is BIMO_ERR_DATA; a block that fails to compute reports the engine's
+ * error at the block's line. opt may be NULL. */
+BIMO_API bimo_status bimo_workbook_write_template(const char *path, bimo_engine *engine,
+                                                  const bimo_template *t,
+                                                  const bimo_workbook_options *opt,
+                                                  bimo_error *err);
+
+/* ---- Reports ---------------------------------------------------------------------------- */
+
+typedef struct bimo_report_options {
+    const char *period; /* the report period, e.g. "2025"; NULL: the template's front matter */
+    int intern;         /* 1: no disclosure control; every page is marked internal */
+    int force;          /* 1: replace an existing output folder */
+} bimo_report_options;
+
+/* What a finished report holds. */
+typedef struct bimo_report_summary {
+    int pages, figures, tables, placeholders;
+} bimo_report_summary;
+
+/* Zeroes the options: the template's period, protected, no replacing. */
+BIMO_API void bimo_report_options_init(bimo_report_options *opt);
+
+/* Renders the report template at template_path (bimo_template_default() gives the shipped
+ * Bildungsbericht) from store into the folder dir: dir/bildungsbericht.pdf (A4, cover,
+ * contents with links and page numbers, outline, numbered chapters, figures and tables with
+ * captions, sources and footnotes; fonts embedded; metadata from the template and the data),
+ * every figure as dir/abbildungen/abbildung-NN.png and .svg, and dir/bildungsbericht.xlsx
+ * with every figure's and table's numbers. The template is checked and every number computed
+ * before anything is written; the folder is assembled beside dir under a temporary name and
+ * renamed into place at the end, so a failed run leaves nothing. An existing dir is
+ * BIMO_ERR_CANTCREATE unless opt->force. The same store and template give the same bytes.
+ * Template problems are BIMO_ERR_PARSE/BIMO_ERR_DATA with the template's line and column.
+ * opt and summary may be NULL. */
+BIMO_API bimo_status bimo_report_write(bimo_store *store, const bimo_catalogue *cat,
+                                       const char *template_path, const char *dir,
+                                       const bimo_report_options *opt,
+                                       bimo_report_summary *summary, bimo_error *err);
+
+/* ---- Export ------------------------------------------------------------------------------ */
+
+/* A step of a running export, for logs (cron). Strings live during the callback. */
+typedef struct bimo_export_event {
+    const char *event;   /* "lock", "cleanup", "table", "release", "done" */
+    const char *message; /* one English sentence */
+    const char *path;    /* the file or folder concerned, or NULL */
+    int64_t count;       /* table: rows kept secret; cleanup: folders removed; done: tables */
+} bimo_export_event;
+
+typedef struct bimo_export_options {
+    int force;        /* replace an earlier export in the folder */
+    int wait_seconds; /* how long to wait for the store lock; 0: fail at once */
+    void (*log)(const bimo_export_event *ev, void *ctx); /* may be NULL */
+    void *ctx;
+} bimo_export_options;
+
+/* Writes the tables (bimo-table blocks) of template tpl, loaded for the run's
+ * period, into the new folder dir: per table "NN_ID_tabelle.csv" for German Excel (";", UTF-8
+ * with BOM, decimal comma, symbols, text made inert against formulas) and "NN_ID_daten.csv"
+ * (the CSV of bimo_results_write), the workbook of all tables "<template name>.xlsx"
+ * (bimo_workbook_write), and "manifest.json" (files with SHA-256, the imports used,
+ * bimo version, template, period, disclosure settings). The store must be open for writing:
+ * it is locked during the run (another writer or export waits up to opt->wait_seconds, then
+ * BIMO_ERR_BUSY). Disclosure is consistent across the release and with earlier ones: a cell
+ * that a table of this export, or an earlier export of the same indicator, hid for the same
+ * reference date (flows: the same period or a part of it) is hidden again; the release and its
+ * hidden cells are recorded in the store. Everything is built in a temporary folder beside
+ * dir and renamed into place at the end; a failure or a kill leaves the earlier export (or
+ * none) untouched, and the next run removes the leftovers. An existing dir is
+ * BIMO_ERR_CANTCREATE unless opt->force is set and dir holds an earlier export. Output is
+ * byte-for-byte reproducible (its date comes from the data or SOURCE_DATE_EPOCH). */
+BIMO_API bimo_status bimo_export(bimo_store *store, const bimo_catalogue *cat,
+                                 const bimo_template *tpl, const char *dir,
+                                 const bimo_export_options *opt, bimo_error *err);
+
 /* ---- Synthetic sample district ------------------------------------------------------- */
 
 /* How bimo_sample_write() encodes its files. */
@@ -559,9 +664,9 @@ typedef enum {
 } bimo_sample_encoding;
 
 #define BIMO_SAMPLE_DEFAULT_PERSONS 355000u
-#define BIMO_SAMPLE_MAX_PERSONS 10000000u
-#define BIMO_SAMPLE_MIN_YEAR 2000
-#define BIMO_SAMPLE_MAX_YEAR 2035
+#define BIMO_SAMPLE_MAX_PERSONS     10000000u
+#define BIMO_SAMPLE_MIN_YEAR        2000
+#define BIMO_SAMPLE_MAX_YEAR        2035
 
 /* Reports progress: done of total person slots so far. A non-zero return stops the run
  * (BIMO_ERR_ABORTED) and removes its files. */
@@ -570,20 +675,20 @@ typedef int (*bimo_sample_progress_cb)(uint64_t done, uint64_t total, void *ctx)
 /* What a finished run wrote. */
 typedef struct bimo_sample_summary {
     int files;
-    uint64_t rows;   /* data rows, header lines not counted */
+    uint64_t rows; /* data rows, header lines not counted */
     uint64_t bytes;
     uint64_t faults; /* rows spoilt on purpose (dirty) */
     uint64_t slots;  /* person slots generated (persons ever in the district's history) */
 } bimo_sample_summary;
 
 typedef struct bimo_sample_options {
-    uint32_t persons;  /* population at the start, 1 .. BIMO_SAMPLE_MAX_PERSONS */
-    uint64_t seed;     /* the same seed and options give byte-identical files */
-    int from_year;     /* first reference year (melderegister on 31.12.from_year) */
-    int to_year;       /* last reference year, at most 20 years after from_year */
+    uint32_t persons; /* population at the start, 1 .. BIMO_SAMPLE_MAX_PERSONS */
+    uint64_t seed;    /* the same seed and options give byte-identical files */
+    int from_year;    /* first reference year (melderegister on 31.12.from_year) */
+    int to_year;      /* last reference year, at most 20 years after from_year */
     bimo_sample_encoding encoding;
-    int dirty;         /* spoil about 1 row in 1,000 as real extracts are spoilt */
-    int quarterly;     /* melderegister every quarter instead of every 31 December */
+    int dirty;                        /* spoil about 1 row in 1,000 as real extracts are spoilt */
+    int quarterly;                    /* melderegister every quarter instead of every 31 December */
     bimo_sample_progress_cb progress; /* may be NULL */
     void *progress_ctx;
     bimo_sample_summary *summary; /* filled on success when not NULL */

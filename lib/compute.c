@@ -646,8 +646,56 @@ static int same_layout(const request *rq, const bimo_disclosure_cube *cube)
     return 1;
 }
 
-static bimo_status protect_counts(const request *rq, const int64_t *values, bimo_cell_flag **flags,
-                                  bimo_error *err)
+/* ---- Release consistency (opt->force_secret, opt->report_secret) ------------------------ */
+
+/* The non-margin coordinates of cube cell c; a municipality-axis node is named by its own
+ * level (gemeinde, kommune or region), so one cell has one name in every breakdown. */
+static size_t cell_coords(const request *rq, size_t c, bimo_cell_coord *coords)
+{
+    size_t n = 0;
+    for (size_t a = rq->naxes; a-- > 0;) { /* row-major, the last axis fastest */
+        const axis *ax = &rq->axes[a];
+        size_t node = c % ax->n;
+        c /= ax->n;
+        if (node == 0)
+            continue;
+        bimo_dim_id d = ax->finest_level ? (bimo_dim_id)(ax->level[node] - 1) : ax->base;
+        coords[n++] = (bimo_cell_coord){bimo_dim_get(d)->name, ax->code[node]};
+    }
+    return n;
+}
+
+/* forced[c] for every cell of the cube, asked of the caller for each non-zero cell. */
+static bimo_status forced_cells(const request *rq, size_t p, int denominator, const int64_t *values,
+                                size_t ncells, unsigned char **out, bimo_error *err)
+{
+    *out = NULL;
+    if (!rq->opt->force_secret)
+        return BIMO_OK;
+    if (!(*out = calloc(ncells ? ncells : 1, 1)))
+        return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    bimo_cell_coord coords[BIMO_DIM_COUNT];
+    for (size_t c = 0; c < ncells; c++)
+        if (values[c] != 0)
+            (*out)[c] =
+                rq->opt->force_secret(&rq->res->periods[p].pub, coords, cell_coords(rq, c, coords),
+                                      denominator, rq->opt->force_ctx) != 0;
+    return BIMO_OK;
+}
+
+/* Tells the caller every suppressed cell, also subtotals the table does not show. */
+static void report_secret(const request *rq, size_t p, int denominator, const bimo_cell_flag *flags,
+                          size_t ncells)
+{
+    bimo_cell_coord coords[BIMO_DIM_COUNT];
+    for (size_t c = 0; rq->opt->report_secret && c < ncells; c++)
+        if (flags[c] == BIMO_CELL_PRIMARY || flags[c] == BIMO_CELL_SECONDARY)
+            rq->opt->report_secret(&rq->res->periods[p].pub, coords, cell_coords(rq, c, coords),
+                                   denominator, rq->opt->force_ctx);
+}
+
+static bimo_status protect_counts(const request *rq, size_t p, int denominator,
+                                  const int64_t *values, bimo_cell_flag **flags, bimo_error *err)
 {
     size_t ncells = bimo_agg_cells(rq->agg);
     bimo_disclosure_cube *cube = NULL;
@@ -679,8 +727,15 @@ static bimo_status protect_counts(const request *rq, const int64_t *values, bimo
         st = bimo_fail(err, BIMO_ERR_DATA, "disclosure control: the table layout differs");
     if (st == BIMO_OK && !(*flags = calloc(ncells, sizeof **flags)))
         st = bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    unsigned char *forced = NULL;
     if (st == BIMO_OK)
-        st = bimo_disclosure_protect(values, ncells, eqs, &rq->e->disclosure, *flags, NULL, err);
+        st = forced_cells(rq, p, denominator, values, ncells, &forced, err);
+    if (st == BIMO_OK)
+        st = bimo_disclosure_protect_forced(values, ncells, eqs, &rq->e->disclosure, forced, *flags,
+                                            NULL, err);
+    free(forced);
+    if (st == BIMO_OK)
+        report_secret(rq, p, denominator, *flags, ncells);
     bimo_disclosure_cube_free(cube);
     bimo_disclosure_eqs_free(own);
     return st;
@@ -878,9 +933,9 @@ static bimo_status period_rows(request *rq, size_t p, const tuple *tuples, size_
     if (f->pc.has_data) {
         st = count_period(rq, f, &s, err);
         if (st == BIMO_OK && !rq->opt->intern)
-            st = protect_counts(rq, s.num, &s.nflag, err);
+            st = protect_counts(rq, p, 0, s.num, &s.nflag, err);
         if (st == BIMO_OK && !rq->opt->intern && rq->ind->kind == BIMO_KIND_RATE)
-            st = protect_counts(rq, s.den, &s.dflag, err);
+            st = protect_counts(rq, p, 1, s.den, &s.dflag, err);
     }
     bimo_result *res = rq->res;
     for (size_t i = 0; i < ntuples && st == BIMO_OK; i++) {

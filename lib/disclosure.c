@@ -910,6 +910,15 @@ bimo_status bimo_disclosure_protect(const int64_t *values, size_t ncells,
                                     const bimo_disclosure_options *opt, bimo_cell_flag *flags,
                                     bimo_disclosure_stats *stats, bimo_error *err)
 {
+    return bimo_disclosure_protect_forced(values, ncells, eqs, opt, NULL, flags, stats, err);
+}
+
+bimo_status bimo_disclosure_protect_forced(const int64_t *values, size_t ncells,
+                                           const bimo_disclosure_eqs *eqs,
+                                           const bimo_disclosure_options *opt,
+                                           const unsigned char *forced, bimo_cell_flag *flags,
+                                           bimo_disclosure_stats *stats, bimo_error *err)
+{
     opt = options_or_default(opt);
     bimo_status st = validate(values, ncells, eqs, opt, err);
     if (st != BIMO_OK)
@@ -925,6 +934,11 @@ bimo_status bimo_disclosure_protect(const int64_t *values, size_t ncells,
     for (size_t c = 0; c < ncells; c++)
         if (values[c] > 0 && values[c] < opt->threshold)
             suppress(&s, c, BIMO_CELL_PRIMARY);
+    /* Cells hidden by an earlier release stay hidden; a zero is shown all the same, since "."
+     * always stands for a non-zero count. */
+    for (size_t c = 0; forced && c < ncells; c++)
+        if (forced[c] && flags[c] == BIMO_CELL_PUBLISHED)
+            suppress(&s, c, BIMO_CELL_SECONDARY);
     close_singletons(&s);
     for (int changed = 1; changed && st == BIMO_OK;)
         st = audit_round(&s, &changed, err);

@@ -123,6 +123,15 @@ bimo_status bimo_disclosure_protect(const int64_t *values, size_t ncells,
                                     const bimo_disclosure_options *opt, bimo_cell_flag *flags,
                                     bimo_disclosure_stats *stats, bimo_error *err);
 
+/* As bimo_disclosure_protect(), and every non-zero cell c with forced[c] != 0 is suppressed
+ * as well (a secondary cell, before the complements are chosen), e.g. because an earlier
+ * release of the same table suppressed it. forced may be NULL. */
+bimo_status bimo_disclosure_protect_forced(const int64_t *values, size_t ncells,
+                                           const bimo_disclosure_eqs *eqs,
+                                           const bimo_disclosure_options *opt,
+                                           const unsigned char *forced, bimo_cell_flag *flags,
+                                           bimo_disclosure_stats *stats, bimo_error *err);
+
 /* The interval a reader can derive for a cell; hi is INFINITY when it is unbounded. */
 typedef struct bimo_disclosure_bounds {
     double lo, hi;

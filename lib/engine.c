@@ -1161,3 +1161,64 @@ char *bimo_engine_quelle(const bimo_engine *e, const bimo_indicator *ind, const 
     }
     return buf;
 }
+
+/* ---- Query plans ------------------------------------------------------------------------------
+ */
+
+bimo_status bimo_explain(bimo_engine *e, const char *id, const char *period, FILE *out,
+                         bimo_error *err)
+{
+    const bimo_indicator *ind = bimo_catalogue_find(e->cat, id);
+    if (!ind)
+        return bimo_fail(err, BIMO_ERR_NOTFOUND, "no indicator \"%s\"", id);
+    bimo_period_range range;
+    char msg[300];
+    long col = 0;
+    if (bimo_period_parse(period, &range, msg, sizeof msg, &col) != 0)
+        return bimo_fail(err, BIMO_ERR_ARG, "period \"%s\" (at character %ld): %s",
+                         period ? period : "", col, msg);
+    bimo_period_ctx pc = {.p = bimo_period_at(&range, range.count - 1)};
+    bimo_status st = bimo_engine_check_period(ind, &pc.p, err);
+    bimo_prepared *pp = NULL;
+    if (st == BIMO_OK)
+        st = resolve_period(e, ind, 0, &pc, err);
+    if (st == BIMO_OK)
+        st = prepare(e, ind, &pp, err);
+    if (st == BIMO_OK && pp->uses_prev)
+        st = resolve_period(e, ind, 1, &pc, err);
+    if (st != BIMO_OK)
+        return st;
+    /* The same statement with EXPLAIN QUERY PLAN in front, bound as the engine binds it. */
+    char *sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", ind->sql);
+    bimo_prepared explain = *pp;
+    if (!sql || sqlite3_prepare_v2(e->db, sql, -1, &explain.stmt, NULL) != SQLITE_OK) {
+        sqlite3_free(sql);
+        return bimo_store_fail(e->db, err, "cannot explain the query");
+    }
+    sqlite3_free(sql);
+    bind_all(&explain, &pc, NULL, 0);
+    fprintf(out, "%s %s (%s%s)\n", ind->id, ind->path, pc.label_de,
+            pc.has_data ? "" : ", no data: the plan is the same");
+    /* Rows come in tree order: id, parent, detail; indent each under its parent. */
+    int ids[256], depth[256], n = 0, rc;
+    while ((rc = sqlite3_step(explain.stmt)) == SQLITE_ROW) {
+        int node = sqlite3_column_int(explain.stmt, 0),
+            parent = sqlite3_column_int(explain.stmt, 1);
+        int d = 0;
+        for (int i = n - 1; i >= 0; i--)
+            if (ids[i] == parent) {
+                d = depth[i] + 1;
+                break;
+            }
+        if (n < 256) {
+            ids[n] = node;
+            depth[n++] = d;
+        }
+        fprintf(out, "%*s%s\n", 2 + 2 * d, "", (const char *)sqlite3_column_text(explain.stmt, 3));
+    }
+    st = rc == SQLITE_DONE ? BIMO_OK : bimo_store_fail(e->db, err, "cannot explain the query");
+    sqlite3_finalize(explain.stmt);
+    if (st == BIMO_OK && ferror(out))
+        st = bimo_fail(err, BIMO_ERR_IO, "cannot write the output");
+    return st;
+}

@@ -1652,8 +1652,22 @@ static bimo_status record_failure(importer *im, const char *status, const char *
     if (st != BIMO_OK)
         sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
     im->err = keep;
-    res->import_id = im->import_id;
+    res->import_id = st == BIMO_OK ? im->import_id : 0; /* else even the run was rolled back */
     return st;
+}
+
+/* After a rollback that recorded nothing (disk full, I/O error, lock): say that nothing changed,
+ * and forget the run's id, which named a row that no longer exists. */
+static void note_unchanged(bimo_import_result *res, bimo_error *err)
+{
+    res->import_id = 0;
+    res->rows_loaded = 0;
+    if (err) {
+        size_t n = strlen(err->message);
+        snprintf(err->message + n, sizeof err->message - n,
+                 "; nothing was loaded, the store is "
+                 "unchanged");
+    }
 }
 
 bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
@@ -1717,7 +1731,6 @@ bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
         result->rows_loaded = 0;
         bimo_fail_at(err, BIMO_ERR_DATA, im->file_name, 0, 0, "%s", msg);
         record_failure(im, "rolled-back", msg, result);
-        result->import_id = im->import_id;
         st = BIMO_ERR_DATA;
     } else if (st == BIMO_OK && opt->dry_run) {
         record_failure(im, "dry-run", "dry run: validated only, nothing loaded", result);
@@ -1726,15 +1739,18 @@ bimo_status bimo_import(bimo_store *store, const char *source, const char *path,
         st = finish_run(im, "loaded", NULL, result);
         if (st == BIMO_OK && sqlite3_exec(im->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
             st = bimo_store_fail(im->db, err, "cannot commit the import");
-        if (st != BIMO_OK)
+        if (st != BIMO_OK) {
             sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
+            note_unchanged(result, err);
+        }
     } else if (im->import_id) {
         char msg[600];
         bimo_error_format(err, msg, sizeof msg);
-        if (st != BIMO_ERR_BUSY && st != BIMO_ERR_IO)
-            record_failure(im, "failed", msg, result);
-        else
+        if (st == BIMO_ERR_BUSY || st == BIMO_ERR_IO ||
+            record_failure(im, "failed", msg, result) != BIMO_OK) {
             sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
+            note_unchanged(result, err);
+        }
     }
     result->seconds = bimo_seconds_since(&t0);
     bimo_csv_close(r);

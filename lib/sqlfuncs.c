@@ -197,8 +197,7 @@ bimo_status bimo_sql_open_readonly(bimo_store *store, bimo_sql_guard *guard, sql
 {
     *out = NULL;
     sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(bimo_store_path(store), &db,
-                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = bimo_store_connect(store, SQLITE_OPEN_READONLY, &db);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(db, 5000);
         sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);

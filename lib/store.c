@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -16,6 +17,7 @@
 struct bimo_store {
     sqlite3 *db;
     char *path;
+    char *uri; /* "file:...?immutable=1" on a read-only file system, else NULL */
     int version;
     unsigned char key[BIMO_KEY_BYTES];
 };
@@ -160,6 +162,27 @@ static const char *const migrations[] = {
     "  WHERE herkunftsland <> 0;"
     "CREATE INDEX melderegister_einreise ON melderegister (snapshot_id, einreisedatum)"
     "  WHERE einreisedatum IS NOT NULL;",
+
+    /* 5 -> 6: published releases (bimo export) and the cells each kept secret, so a later
+     * release hides them again and differencing two releases reveals nothing. A cell is named
+     * by its non-margin coordinates ("geschlecht=w;kommune=0345901"), so it has one name in
+     * every breakdown; variant holds the parameters that change the numbers. von/bis (yyyymmdd)
+     * span the period: a year's cell is the sum of its quarters' cells. */
+    "CREATE TABLE release ("
+    "  id INTEGER PRIMARY KEY,"
+    "  created TEXT NOT NULL,"   /* ISO 8601 UTC of the run */
+    "  template TEXT NOT NULL,"  /* file name of the template */
+    "  period TEXT NOT NULL,"    /* the run's period */
+    "  directory TEXT NOT NULL," /* where it was written */
+    "  manifest_sha256 TEXT NOT NULL,"
+    "  bimo_version TEXT NOT NULL);"
+    "CREATE TABLE release_cell ("
+    "  release_id INTEGER NOT NULL REFERENCES release(id) ON DELETE CASCADE,"
+    "  indicator TEXT NOT NULL, variant TEXT NOT NULL,"
+    "  period TEXT NOT NULL, von INTEGER NOT NULL, bis INTEGER NOT NULL,"
+    "  cell TEXT NOT NULL,"
+    "  denominator INTEGER NOT NULL," /* 1: the denominator of a rate */
+    "  PRIMARY KEY (indicator, variant, von, bis, cell, denominator, release_id)) WITHOUT ROWID;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -220,6 +243,56 @@ static bimo_status check_private(const char *path, const char *what, bimo_error 
                          "%s %s is accessible to other users (mode %03o); run chmod 600 %s", what,
                          path, (unsigned)(st.st_mode & 0777), path);
     return BIMO_OK;
+}
+
+/* The folder of path (".", when it has none) into buf. */
+static void folder_of(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(buf, size, ".");
+    else if (slash == path)
+        snprintf(buf, size, "/");
+    else
+        snprintf(buf, size, "%.*s", (int)(slash - path), path);
+}
+
+/* Writing needs the file and its folder (SQLite's -wal and -shm files live beside the store);
+ * said up front, since SQLite itself only reports "unable to open database file". */
+static bimo_status check_writable(const char *path, bimo_error *err)
+{
+    char dir[4096];
+    folder_of(path, dir, sizeof dir);
+    const char *what = access(path, W_OK) != 0 ? path : access(dir, W_OK | X_OK) != 0 ? dir : NULL;
+    if (!what)
+        return BIMO_OK;
+    return bimo_fail(err, BIMO_ERR_PERM,
+                     "store %s cannot be written (%s: %s); imports and migrations need write "
+                     "access to the store and its folder",
+                     path, what, strerror(errno));
+}
+
+/* 1 if path lies on a file system mounted read-only: then nobody can change the store, and it
+ * may be read without SQLite's shared-memory file, which could not be created there. */
+static int on_read_only_fs(const char *path)
+{
+    struct statvfs v;
+    return statvfs(path, &v) == 0 && (v.f_flag & ST_RDONLY);
+}
+
+/* "file:" URI of path with immutable=1 (sqlite3_free it); characters that mean something in a
+ * URI are %-escaped. */
+static char *immutable_uri(const char *path)
+{
+    size_t n = strlen(path);
+    char *buf = sqlite3_malloc64(3 * n + 32), *p = buf;
+    if (!buf)
+        return NULL;
+    p += sprintf(p, "file:");
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+        p += strchr("?#%", *c) || *c < 0x20 ? sprintf(p, "%%%02X", *c) : sprintf(p, "%c", *c);
+    strcpy(p, "?immutable=1");
+    return buf;
 }
 
 static bimo_status create_private_file(const char *path, const void *data, size_t len,
@@ -381,10 +454,25 @@ bimo_status bimo_store_open(const char *path, const bimo_store_options *opt, bim
         st = check_private(path, "store", err);
     if (st == BIMO_OK)
         st = load_key(s, key_path, err);
+    if (st == BIMO_OK && !opt->read_only)
+        st = check_writable(path, err);
+    char *uri = NULL;
+    if (st == BIMO_OK && opt->read_only && on_read_only_fs(path)) {
+        char wal[4200];
+        struct stat ws;
+        snprintf(wal, sizeof wal, "%s-wal", path);
+        if (stat(wal, &ws) == 0 && ws.st_size > 0)
+            st = bimo_fail(err, BIMO_ERR_PERM,
+                           "store %s is on a read-only file system, and %s holds changes not yet "
+                           "in the store; open it once where it can be written",
+                           path, wal);
+        else if (!(uri = immutable_uri(path)))
+            st = bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    }
+    s->uri = uri;
     if (st == BIMO_OK) {
-        int flags =
-            (opt->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
-        if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
+        int flags = opt->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+        if (bimo_store_connect(s, flags, &s->db) != SQLITE_OK)
             st = bimo_store_fail(s->db, err, "cannot open the store");
     }
     if (st == BIMO_OK)
@@ -403,11 +491,18 @@ bimo_status bimo_store_open(const char *path, const bimo_store_options *opt, bim
     return BIMO_OK;
 }
 
+int bimo_store_connect(const bimo_store *store, int flags, sqlite3 **db)
+{
+    flags |= SQLITE_OPEN_NOMUTEX | (store->uri ? SQLITE_OPEN_URI : 0);
+    return sqlite3_open_v2(store->uri ? store->uri : store->path, db, flags, NULL);
+}
+
 void bimo_store_close(bimo_store *store)
 {
     if (!store)
         return;
     sqlite3_close(store->db);
+    sqlite3_free(store->uri);
     sodium_memzero(store->key, sizeof store->key);
     free(store->path);
     free(store);

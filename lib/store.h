@@ -12,6 +12,11 @@
 sqlite3 *bimo_store_db(bimo_store *store);
 const unsigned char *bimo_store_key(const bimo_store *store);
 
+/* Opens another connection to the store's file (flags: SQLITE_OPEN_READONLY or _READWRITE),
+ * the way the store itself was opened (immutable on a read-only file system). Returns the SQLite
+ * result; *db must be closed with sqlite3_close() also on failure. */
+int bimo_store_connect(const bimo_store *store, int flags, sqlite3 **db);
+
 /* Maps the last SQLite error of db to a status and message (BUSY -> BIMO_ERR_BUSY). */
 bimo_status bimo_store_fail(sqlite3 *db, bimo_error *err, const char *what);
 

@@ -1053,8 +1053,22 @@ static void record_failure(table_import *ti, bimo_import_result *res, const char
     if (st != BIMO_OK)
         sqlite3_exec(ti->db, "ROLLBACK", NULL, NULL, NULL);
     ti->err = keep;
-    res->import_id = ti->import_id;
+    res->import_id = st == BIMO_OK ? ti->import_id : 0; /* else even the run was rolled back */
     res->rows_loaded = 0;
+}
+
+/* After a rollback that recorded nothing (disk full, I/O error, lock): say that nothing changed,
+ * and forget the run's id, which named a row that no longer exists. */
+static void note_unchanged(bimo_import_result *res, bimo_error *err)
+{
+    res->import_id = 0;
+    res->rows_loaded = 0;
+    if (err) {
+        size_t n = strlen(err->message);
+        snprintf(err->message + n, sizeof err->message - n,
+                 "; nothing was loaded, the store is "
+                 "unchanged");
+    }
 }
 
 static void free_import(table_import *ti)
@@ -1106,18 +1120,19 @@ static bimo_status conclude(table_import *ti, bimo_status st, bimo_import_result
             st = bimo_store_fail(ti->db, ti->err, "cannot commit the import");
         if (st != BIMO_OK) {
             sqlite3_exec(ti->db, "ROLLBACK", NULL, NULL, NULL);
-            res->rows_loaded = 0;
+            note_unchanged(res, ti->err);
         }
         return st;
     }
     if (ti->import_id) {
         char msg[600];
         bimo_error_format(ti->err, msg, sizeof msg);
-        if (st != BIMO_ERR_BUSY && st != BIMO_ERR_IO)
+        if (st != BIMO_ERR_BUSY && st != BIMO_ERR_IO) {
             record_failure(ti, res, "failed", msg);
-        else
+        } else {
             sqlite3_exec(ti->db, "ROLLBACK", NULL, NULL, NULL);
-        res->rows_loaded = 0;
+            note_unchanged(res, ti->err);
+        }
     }
     return st;
 }

@@ -793,8 +793,8 @@ static bimo_status parse_placeholder(parser *p, bimo_tpl_placeholder *ph, const 
 /* Where the k-th tok ("{{" or "}}") of a text node is in the file: searched in the node's
  * first line from its start column (escapes and entities can make the literal differ from
  * the source; then the node's start is the best place to point at). */
-static void locate(const parser *p, cmark_node *node, const char *lit, size_t off,
-                   const char *tok, long *line, long *col)
+static void locate(const parser *p, cmark_node *node, const char *lit, size_t off, const char *tok,
+                   long *line, long *col)
 {
     *line = cmark_node_get_start_line(node);
     *col = cmark_node_get_start_column(node);
@@ -1078,8 +1078,26 @@ static int row_matches(const bimo_result *res, const bimo_result_row *row,
     return 1;
 }
 
-static bimo_status ph_value(bimo_tpl_placeholder *ph, const bimo_result *res, const char *path,
-                            bimo_error *err)
+/* Whether every code of the placeholder's cell is a category the engine knows (from the code
+ * lists and the district profile): such a row is missing from a result because it is empty. */
+static int known_cell(const bimo_engine *e, const bimo_tpl_placeholder *ph)
+{
+    for (size_t k = 0; k < ph->ncell; k++) {
+        const bimo_dim_spec *d = bimo_dim_find(ph->dims[k]);
+        const bimo_catset *set = &e->sets[d->id];
+        size_t i = 0;
+        while (i < set->n &&
+               !(set->items[i].known && (!strcmp(set->items[i].code, ph->codes[k]) ||
+                                         !strcasecmp(set->items[i].label, ph->codes[k]))))
+            i++;
+        if (i == set->n)
+            return 0;
+    }
+    return 1;
+}
+
+static bimo_status ph_value(const bimo_engine *e, bimo_tpl_placeholder *ph, const bimo_result *res,
+                            const char *path, bimo_error *err)
 {
     size_t np = bimo_result_period_count(res), last = np - 1;
     const bimo_result_period *per = bimo_result_period_at(res, last);
@@ -1095,6 +1113,10 @@ static bimo_status ph_value(bimo_tpl_placeholder *ph, const bimo_result *res, co
     for (size_t i = 0; i < bimo_result_row_count(res) && !row; i++)
         if (row_matches(res, bimo_result_row_at(res, i), ph, last))
             row = bimo_result_row_at(res, i);
+    if (!row && known_cell(e, ph))
+        return (ph->text = strdup(bimo_flag_symbol(BIMO_FLAG_ZERO)))
+                   ? BIMO_OK
+                   : bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
     if (!row) {
         char cell[200] = "";
         for (size_t k = 0; k < ph->ncell; k++)
@@ -1136,7 +1158,7 @@ bimo_status bimo_template_evaluate(bimo_template *t, bimo_engine *engine, int in
                                 err ? err->message : "cannot compute");
         free(ph->text);
         ph->text = NULL;
-        st = ph_value(ph, res, t->path, err);
+        st = ph_value(engine, ph, res, t->path, err);
         bimo_result_free(res);
         if (st != BIMO_OK)
             return st;

@@ -114,7 +114,8 @@ bimo_status bimo_template_parse(const char *text, size_t len, const char *path,
 
 /* Computes every placeholder's text (German, as bimo indicators compute --format table
  * writes it; the symbol when the number is not published) with engine, protected unless
- * intern. A cell code that is not in the result is BIMO_ERR_DATA at the placeholder. */
+ * intern. A cell of known categories that has no row is empty: "–". A code that is no
+ * category of its dimension is BIMO_ERR_DATA at the placeholder. */
 bimo_status bimo_template_evaluate(bimo_template *t, bimo_engine *engine, int intern,
                                    bimo_error *err);
 

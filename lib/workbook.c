@@ -400,6 +400,9 @@ static bimo_status plan_layout(const bimo_result *r, layout *l, bimo_error *err)
         l->cell[row_of[i] * l->ncols + col_of[i]] = i + 1;
     free(row_of);
     free(col_of);
+    if (l->nstub + l->ncols * l->nm > LXW_COL_MAX - 64)
+        return bimo_fail(err, BIMO_ERR_DATA, "%s: %zu columns do not fit on a sheet", l->ind->id,
+                         l->nstub + l->ncols * l->nm);
     int spread = l->period_col || l->coldim >= 0;
     l->header_rows = (spread ? 2u : 0u) + (l->nm > 1 || !spread ? 1u : 0u);
     l->first_data = TABLE_HEAD + l->header_rows;
@@ -684,8 +687,7 @@ static void write_chart(wb_ctx *c, sheet *s, const layout *l, const char *kind, 
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (!strcmp(kind, kinds[i].name))
             type = kinds[i].type;
-    lxw_chart *ch = type ? workbook_add_chart(c->wb, type) : NULL;
-    if (!ch)
+    if (!type)
         return;
     size_t vm = l->nm - 1; /* the value (or median) */
     if (l->ind->kind == BIMO_KIND_QUANTILE)
@@ -706,8 +708,18 @@ static void write_chart(wb_ctx *c, sheet *s, const layout *l, const char *kind, 
             cols[nc++] = j;
     int by_row = type == LXW_CHART_LINE && l->period_col; /* time series: one line per row */
     size_t nseries = by_row ? nr : nc, ncat = by_row ? nc : nr;
-    if (type == LXW_CHART_PIE)
+    if (type == LXW_CHART_PIE) {
+        /* one pie: the categories' shares of their total ("Insgesamt" column if any) */
+        for (size_t j = 0; j < l->ncols && l->coldim >= 0 && !by_row; j++)
+            if (bimo_result_row_at(l->res, l->colrep[j])->cells[l->coldim].total) {
+                cols[0] = j;
+                nc = 1;
+            }
         nseries = nseries ? 1 : 0;
+    }
+    lxw_chart *ch = nseries && ncat ? workbook_add_chart(c->wb, type) : NULL;
+    if (!ch)
+        return;
     put_text(c, s, r++, 0, "Werte für das Diagramm (gesperrte Werte ohne Darstellung)", c->note, 0);
     lxw_row_t top = r;
     char buf[256];
@@ -764,7 +776,7 @@ static void intern_banner(wb_ctx *c, sheet *s, lxw_row_t r)
     if (!c->intern)
         return;
     put_text(c, s, r, 0, INTERN_TEXT, c->banner, 0);
-    lxw_check(c, worksheet_set_header(s->ws, "&C&\"-,Fett\"&KFF0000" INTERN_TEXT));
+    lxw_check(c, worksheet_set_header(s->ws, "&C&\"-,Bold\"&KFF0000" INTERN_TEXT));
     worksheet_set_tab_color(s->ws, LXW_COLOR_RED);
 }
 
@@ -837,7 +849,32 @@ typedef struct {
     const char *area, *producer;
     int32_t data_date;
     time_t created;
+    int created_explicit; /* given or SOURCE_DATE_EPOCH, not the data's date */
 } wb_info;
+
+/* "31.12.2025", or "01.01.2024 bis 31.12.2025" from the first to the last day of all periods. */
+static void data_span(const wb_info *w, char *out, size_t size)
+{
+    int32_t von = 0, bis = 0;
+    for (size_t i = 0; i < w->n; i++)
+        for (size_t p = 0; p < bimo_result_period_count(w->t[i].result); p++) {
+            const bimo_result_period *per = bimo_result_period_at(w->t[i].result, p);
+            int32_t a = bimo_result_indicator(w->t[i].result)->period == BIMO_PERIOD_STICHTAG
+                            ? per->stichtag
+                            : per->von;
+            if (!von || a < von)
+                von = a;
+            if (per->bis > bis)
+                bis = per->bis;
+        }
+    char d1[11], d2[11];
+    bimo_format_date(von, 1, d1);
+    bimo_format_date(bis, 1, d2);
+    if (von == bis)
+        snprintf(out, size, "%s", d1);
+    else
+        snprintf(out, size, "%s bis %s", d1, d2);
+}
 
 static void write_cover(wb_ctx *c, sheet *s, const wb_info *w)
 {
@@ -857,12 +894,14 @@ static void write_cover(wb_ctx *c, sheet *s, const wb_info *w)
     gmtime_r(&created, &tm);
     char made[16];
     strftime(made, sizeof made, "%d.%m.%Y", &tm);
+    char span[64];
+    data_span(w, span, sizeof span);
     const char *rows[][2] = {
         {"Gebiet", w->area},
-        {"Zeitraum", w->opt && w->opt->subtitle && *w->opt->subtitle ? w->opt->subtitle : NULL},
+        {"Zeitraum der Daten", span},
         {"Datenstand", date},
         {"Herausgeber", w->producer},
-        {"Erstellt am", made},
+        {"Erstellt am", w->created_explicit ? made : NULL},
         {"Tabellen", NULL},
     };
     snprintf(buf, sizeof buf, "%zu", w->n);
@@ -1137,7 +1176,7 @@ static void write_data(wb_ctx *c, sheet *s, const wb_info *w)
     lxw_check(c, worksheet_autofilter(s->ws, 0, 0, r > 1 ? r - 1 : 1, (lxw_col_t)(nh - 1)));
     lxw_check(c, worksheet_ignore_errors(s->ws, LXW_IGNORE_NUMBER_STORED_AS_TEXT, "A1:XFD1048576"));
     if (c->intern) {
-        lxw_check(c, worksheet_set_header(s->ws, "&C&\"-,Fett\"&KFF0000" INTERN_TEXT));
+        lxw_check(c, worksheet_set_header(s->ws, "&C&\"-,Bold\"&KFF0000" INTERN_TEXT));
         worksheet_set_tab_color(s->ws, LXW_COLOR_RED);
     }
     lxw_check(c, worksheet_repeat_rows(s->ws, 0, 0));
@@ -1157,8 +1196,9 @@ static int64_t days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static time_t creation_time(const wb_info *w)
+static time_t creation_time(wb_info *w)
 {
+    w->created_explicit = 1;
     if (w->opt && w->opt->created > 0)
         return (time_t)w->opt->created;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -1169,6 +1209,7 @@ static time_t creation_time(const wb_info *w)
         if (!*end && errno == 0 && v > 0)
             return (time_t)v;
     }
+    w->created_explicit = 0;
     int32_t d = w->data_date;
     return (time_t)(days_from_civil(d / 10000, d / 100 % 100, d % 100) * 86400);
 }
@@ -1189,6 +1230,7 @@ static bimo_status check_tables(const char *path, const bimo_workbook_table *t, 
                                 bimo_error *err)
 {
     static const char *const charts[] = {"bar", "column", "line", "pie"};
+    size_t total = 0;
     if (!path || (n && !t))
         return bimo_fail(err, BIMO_ERR_ARG, "bimo_workbook_write: path and tables are required");
     for (size_t i = 0; i < n; i++) {
@@ -1201,10 +1243,12 @@ static bimo_status check_tables(const char *path, const bimo_workbook_table *t, 
             return bimo_fail(err, BIMO_ERR_ARG,
                              "chart \"%s\" of table %zu: use bar, column, line or pie", t[i].chart,
                              i + 1);
-        if (bimo_result_row_count(t[i].result) > 1000000)
-            return bimo_fail(err, BIMO_ERR_ARG, "table %zu has more rows than a sheet holds",
-                             i + 1);
+        total += bimo_result_row_count(t[i].result);
     }
+    /* the data sheet holds every row of every table */
+    if (total > LXW_ROW_MAX - 64)
+        return bimo_fail(err, BIMO_ERR_DATA, "%zu values do not fit on one sheet (at most %d rows)",
+                         total, LXW_ROW_MAX - 64);
     return BIMO_OK;
 }
 

@@ -36,7 +36,7 @@ expect_contains "$ERR" "already exists" "init twice"
 
 # BIMO_DB is the default store.
 BIMO_DB=s.db expect_exit 0 "$BIMO" status
-expect_contains "$OUT" "schema version: 5" "status schema"
+expect_contains "$OUT" "schema version: 6" "status schema"
 expect_contains "$OUT" "imports:        none yet" "status imports"
 
 # Files readable by others are refused.

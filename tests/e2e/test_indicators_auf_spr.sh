@@ -346,6 +346,20 @@ expect_exit 0 "$BIMO" --db r.db indicators compute AUF-4 --period 2025 --intern 
     --by schutzstatus_vorher,schutzstatus,gemeinde,altersgruppe,staat
 expect_eq "$OUT" "$counted" "AUF-4 counted out of order"
 
+# The plans the catalogue's speed relies on (bimo indicators plan): AUF-4 reads one key range
+# of the counts, BEV-3 and BEV-4 a date range of the partial indexes on arrival dates, AUF-1
+# the residence counts by snapshot.
+expect_exit 0 "$BIMO" --db r.db indicators plan AUF-4 AUF-1 --period 2025
+expect_contains "$OUT" "SEARCH t USING PRIMARY KEY (snapshot_id=? AND prev_snapshot_id=?)" \
+    "AUF-4 plan: the counts of the pair"
+expect_contains "$OUT" "SEARCH s USING PRIMARY KEY (snapshot_id=?)" "AUF-1 plan: the counts"
+expect_exit 0 bimo indicators plan BEV-3 BEV-4 --period 2025
+expect_contains "$OUT" "USING INDEX melderegister_zuzug (snapshot_id=? AND zuzugsdatum>? AND" \
+    "BEV-3 plan: arrivals by date"
+expect_contains "$OUT" "USING INDEX melderegister_einreise (snapshot_id=? AND einreisedatum>?" \
+    "BEV-4 plan: entries by date"
+expect_exit 64 bimo indicators plan BEV-3
+
 # ==== SPR: integrationskurs is cumulative; the newest extract is the current state ===============
 # First only the extract of 30.06.2025 (K01 K06 K10): 2025 is not over, so "p"; 2025Q3 starts
 # after the data's reference date: no data.
