@@ -41,4 +41,10 @@ bimo_status bimo_chart_draw_traced(const bimo_result *res, const bimo_chart_opti
                                    cairo_t *cr, double width_pt, double height_pt,
                                    bimo_chart_trace *trace, bimo_error *err);
 
+/* The chart as a file's bytes in memory: format "png", "svg" or "pdf" (what bimo_chart_write
+ * writes). *data is malloc'ed, owned by the caller. */
+bimo_status bimo_chart_render(const bimo_result *res, const bimo_chart_options *opt,
+                              const char *format, unsigned char **data, size_t *size,
+                              bimo_error *err);
+
 #endif

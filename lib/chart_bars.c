@@ -265,7 +265,7 @@ static double clampd(double v, double lo, double hi)
 static void ticks_make(chart_ctx *c, tick_labels *tl, double lo, double hi, double len,
                        int count_axis)
 {
-    int n = (int)fmax(2, fmin(8, len / 40));
+    int n = (int)fmax(2, fmin(8, len / 32));
     chart_nice_ticks(lo, hi, n, &tl->tk);
     if (count_axis && tl->tk.step < 1) { /* no fractions of persons */
         chart_nice_ticks(lo, fmax(hi, lo + 1), 1, &tl->tk);

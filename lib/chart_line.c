@@ -146,12 +146,20 @@ int chart_draw_line(chart_ctx *c, const chart_model *m, chart_box plot)
     /* period labels: upright when they fit their step, else turned */
     int up = 0;
     double xh = 0;
-    for (size_t p = 0; p < np; p++) {
-        chart_text_make(c, &xl[p], m->cat.items[p].label, CHART_PT_LABEL, 0, 0, 0);
-        up |= xl[p].w > step * 0.92;
+    for (size_t p = 0; p < np; p++) { /* "3. Vj. 2025" may take two lines */
+        chart_text_make(c, &xl[p], m->cat.items[p].label, CHART_PT_LABEL, 0, step * 0.92, 2);
+        up |= pango_layout_is_ellipsized(xl[p].layout) ||
+              pango_layout_get_line_count(xl[p].layout) > 2 || xl[p].w > step * 0.92;
     }
-    for (size_t p = 0; p < np; p++)
+    for (size_t p = 0; p < np && up; p++) {
+        chart_text_free(&xl[p]);
+        chart_text_make(c, &xl[p], m->cat.items[p].label, CHART_PT_LABEL, 0, 0, 0);
+    }
+    for (size_t p = 0; p < np; p++) {
+        if (!up)
+            chart_text_align(&xl[p], 1);
         xh = fmax(xh, up ? xl[p].w : xl[p].h);
+    }
     double y0 = plot.y0 + cap.h + 2 + (nt ? tt[0].h / 2 : 0), y1 = plot.y1 - xh - 4;
     double vsize = CHART_PT_VALUE;
 #define YPOS(v) (y1 - ((v)-tk.lo) / (tk.hi - tk.lo) * (y1 - y0))

@@ -89,30 +89,33 @@ int chart_draw_map(chart_ctx *c, const chart_model *m, chart_box plot, bimo_erro
         free(pos);
         return -1;
     }
-    /* class breaks at nice steps between the smallest and the largest value */
-    double lo = INFINITY, hi = -INFINITY;
+    /* Class breaks: the finest step of 1, 2 or 5 x 10^k, no finer than the numbers in the
+     * tiles (so a tile's number tells its class), that needs at most 6 classes between the
+     * smallest and the largest number as shown. */
+    int dec = c->ind->kind == BIMO_KIND_COUNT ? 0 : c->ind->decimals;
+    double unit = pow(10, -dec), lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++)
         if (m->cells[i].shown) {
-            lo = fmin(lo, m->cells[i].v);
-            hi = fmax(hi, m->cells[i].v);
+            double v = round(m->cells[i].v / unit) * unit;
+            lo = fmin(lo, v);
+            hi = fmax(hi, v);
         }
     if (!isfinite(lo))
         lo = hi = 0;
-    chart_ticks tk;
-    chart_nice_ticks(lo, hi > lo ? hi : lo + 1, 5, &tk);
-    if (c->ind->kind == BIMO_KIND_COUNT && tk.step < 1) {
-        tk.step = 1;
-        tk.decimals = 0;
-    }
-    int ncls = (int)lround((tk.hi - tk.lo) / tk.step);
-    while (ncls > MAX_CLASSES) { /* wider classes */
-        tk.step *= 2;
-        tk.lo = floor(lo / tk.step) * tk.step;
-        tk.hi = ceil(hi / tk.step) * tk.step;
-        if (tk.hi <= lo)
-            tk.hi += tk.step;
+    chart_ticks tk = {0};
+    int ncls = 1;
+    for (int e = 0; e < 40; e++) {
+        static const double mant[] = {1, 2, 5};
+        tk.step = mant[e % 3] * unit * pow(10, e / 3);
+        tk.lo = floor(lo / tk.step + 1e-9) * tk.step;
+        tk.hi = floor(hi / tk.step + 1e-9) * tk.step + tk.step;
         ncls = (int)lround((tk.hi - tk.lo) / tk.step);
+        if (ncls <= 6)
+            break;
     }
+    tk.decimals = 0;
+    for (double st = tk.step; tk.decimals < 6 && fabs(st - round(st)) > 1e-9; st *= 10)
+        tk.decimals++;
     if (ncls < 1)
         ncls = 1;
     /* palette indices spread over the ramp */
@@ -128,10 +131,7 @@ int chart_draw_map(chart_ctx *c, const chart_model *m, chart_box plot, bimo_erro
         char a[48], b[48], buf[128];
         chart_tick_text(&tk, tk.lo + k * tk.step, a, sizeof a);
         chart_tick_text(&tk, tk.lo + (k + 1) * tk.step, b, sizeof b);
-        if (k == ncls - 1)
-            snprintf(buf, sizeof buf, "%s bis %s", a, b);
-        else
-            snprintf(buf, sizeof buf, "%s bis unter %s", a, b);
+        snprintf(buf, sizeof buf, "%s bis unter %s", a, b);
         chart_text_make(c, &leg[k], buf, CHART_PT_SMALL, 0, 0, 0);
         leg_w = fmax(leg_w, leg[k].w);
         leg_h += leg[k].h + 2;
@@ -148,7 +148,8 @@ int chart_draw_map(chart_ctx *c, const chart_model *m, chart_box plot, bimo_erro
         double x = gx + (pos[i].col - 1) * tw, y = gy + (pos[i].row - 1) * th;
         chart_rgb fill = chart_white;
         if (cell->shown) {
-            int k = (int)floor((cell->v - tk.lo) / tk.step);
+            double shown = round(cell->v / unit) * unit;
+            int k = (int)floor((shown - tk.lo) / tk.step + 1e-9);
             k = k < 0 ? 0 : k >= ncls ? ncls - 1 : k;
             fill = blues[shade[k]];
             chart_mark_rect(c, x, y, x + iw, y + ih, fill, cell->text);
