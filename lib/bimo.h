@@ -636,7 +636,7 @@ typedef struct bimo_export_options {
     void *ctx;
 } bimo_export_options;
 
-/* Writes the tables (bimo-table and bimo-figure blocks) of template tpl, loaded for the run's
+/* Writes the tables (bimo-table blocks) of template tpl, loaded for the run's
  * period, into the new folder dir: per table "NN_ID_tabelle.csv" for German Excel (";", UTF-8
  * with BOM, decimal comma, symbols, text made inert against formulas) and "NN_ID_daten.csv"
  * (the CSV of bimo_results_write), the workbook of all tables "<template name>.xlsx"

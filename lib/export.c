@@ -602,7 +602,8 @@ static bimo_status write_workbook(const release *r, file_list *fl, bimo_error *e
     for (size_t i = 0; i < r->n; i++)
         wt[i] = (bimo_workbook_table){r->results[i], r->tables[i].title, r->tables[i].note,
                                       r->tables[i].sheet, r->tables[i].chart};
-    bimo_workbook_options wo = {.title = r->info->title, .subtitle = r->info->subtitle};
+    bimo_workbook_options wo = {
+        .title = r->info->title, .subtitle = r->info->subtitle, .producer = r->info->producer};
     char path[4700];
     snprintf(path, sizeof path, "%s/%s", fl->tmp, name);
     bimo_status st = bimo_workbook_write(path, wt, r->n, &wo, err);
@@ -855,9 +856,12 @@ bimo_status bimo_export(bimo_store *store, const bimo_catalogue *cat, const bimo
     bimo_export_table *tables = calloc(tpl->nblocks ? tpl->nblocks : 1, sizeof *tables);
     if (!tables)
         return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    size_t n = 0;
     for (size_t i = 0; i < tpl->nblocks; i++) {
         const bimo_tpl_block *b = &tpl->blocks[i];
-        tables[i] = (bimo_export_table){
+        if (b->type != BIMO_TPL_TABLE) /* figures belong to reports */
+            continue;
+        tables[n++] = (bimo_export_table){
             .indicator = b->ind->id,
             .period = b->resolved_period,
             .dims = (const char *const *)b->dims,
@@ -872,8 +876,10 @@ bimo_status bimo_export(bimo_store *store, const bimo_catalogue *cat, const bimo
             .quantile = b->quantile_kind,
         };
     }
-    bimo_export_info info = {tpl->path, tpl->period, tpl->title, tpl->subtitle};
-    bimo_status st = bimo_export_tables(store, cat, tables, tpl->nblocks, &info, dir, opt, err);
+    bimo_export_info info = {tpl->path, tpl->period, tpl->title, tpl->subtitle, tpl->authors};
+    bimo_status st =
+        n ? bimo_export_tables(store, cat, tables, n, &info, dir, opt, err)
+          : bimo_fail(err, BIMO_ERR_DATA, "%s has no bimo-table blocks to export", tpl->path);
     free(tables);
     return st;
 }

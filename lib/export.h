@@ -26,6 +26,7 @@ typedef struct bimo_export_info {
     const char *period;        /* the run's period; may be NULL */
     const char *title;         /* NULL: "Quartalsexport" */
     const char *subtitle;      /* may be NULL */
+    const char *producer;      /* the workbook's producer; NULL: the profile's */
 } bimo_export_info;
 
 /* bimo_export() for tables[0 .. n-1] given directly. */

@@ -33,6 +33,7 @@ static const char F_CAPTION[] = "DejaVu Sans Bold 8.8";
 static const char F_SUB[] = "DejaVu Sans 8";
 static const char F_NOTE[] = "DejaVu Sans 6.8";
 static const char F_TABLE[] = "DejaVu Sans 7.3";
+static const char F_TABLE_SMALL[] = "DejaVu Sans 6.2"; /* headers of wide tables */
 static const char F_RUN[] = "DejaVu Sans 7.3";
 static const char *const F_HEAD[3] = {"DejaVu Sans Bold 16", "DejaVu Sans Bold 12",
                                       "DejaVu Sans Bold 10"};
@@ -175,6 +176,7 @@ typedef struct {
     text_box text, mark, cap, sub, note, cont;
     text_box *cells; /* grid cells */
     double *col_w, *row_h, head_h;
+    const char *head_font;
     int page; /* first page it appears on */
 } item;
 
@@ -438,43 +440,79 @@ static int measure_table(ts_doc *d, item *it)
     it->row_h = calloc(nr ? nr : 1, sizeof *it->row_h);
     if (!it->cells || !it->col_w || !it->row_h)
         return -1;
-    /* Natural widths: numbers and headers of number columns never wrap. */
-    double sum = 0;
+    /* Each column wants its body on one line and its header within about 60 pt; it needs
+     * at least its widest number (numbers never wrap) and its header's longest word. */
+    double *want = calloc(nc + 1, sizeof *want), *need = calloc(nc + 1, sizeof *need);
+    if (!want || !need) {
+        free(want);
+        free(need);
+        return -1;
+    }
+    double sum = 0, sum_need = 0;
+    it->head_font = F_TABLE;
+again:
+    sum = sum_need = 0;
     for (size_t c = 0; c < nc; c++) {
-        double w = 0;
+        double body = 0, head = 0, word = 0;
         for (size_t r = 0; r < nr; r++) {
             int bold = r < g->nhead || g->bold_row[r] || g->bold_col[c];
+            const char *cell = g->cells[r * nc + c] ? g->cells[r * nc + c] : "";
             ts_buf b = {0};
-            if (ts_buf_addf(&b, bold ? "<b>%s</b>" : "%s",
-                            g->cells[r * nc + c] ? g->cells[r * nc + c] : "") != 0)
+            if (ts_buf_addf(&b, bold ? "<b>%s</b>" : "%s", cell) != 0)
                 return -1;
-            /* header cells of number columns may wrap at spaces: measure their longest word */
-            double cw = width_of(d, b.s, F_TABLE) + (c == 0 ? g->indent[r] * 8.0 : 0);
+            double cw = width_of(d, b.s, r < g->nhead ? it->head_font : F_TABLE) +
+                        (c == 0 ? g->indent[r] * 8.0 : 0);
             free(b.s);
-            if (r < g->nhead && c > 0)
-                cw = cw > 70 ? 70 : cw;
-            w = cw > w ? cw : w;
+            if (r >= g->nhead) {
+                body = cw > body ? cw : body;
+                continue;
+            }
+            head = cw > head ? cw : head;
+            for (const char *w = cell; *w;) { /* the header's words */
+                size_t n = strcspn(w, " ");
+                b = (ts_buf){0};
+                if (ts_buf_addf(&b, "<b>%.*s</b>", (int)n, w) != 0)
+                    return -1;
+                double ww = width_of(d, b.s, it->head_font);
+                free(b.s);
+                word = ww > word ? ww : word;
+                w += n + (w[n] == ' ');
+            }
         }
-        it->col_w[c] = w + 2 * CELL_PX;
-        sum += it->col_w[c];
+        double h = c == 0 ? head : head < 60 ? head : (word > 60 ? word : 60);
+        want[c] = (body > h ? body : h) + 2 * CELL_PX;
+        need[c] =
+            c == 0 ? (want[c] < 90 ? want[c] : 90) : (body > word ? body : word) + 2 * CELL_PX;
+        sum += want[c];
+        sum_need += need[c];
     }
     double target = nc >= 4 ? TEXT_W : (sum > TEXT_W * 0.62 ? sum : TEXT_W * 0.62);
     if (target > TEXT_W)
         target = TEXT_W;
+    for (size_t c = 0; c < nc; c++)
+        it->col_w[c] = want[c];
+    if (sum_need > target && it->head_font == F_TABLE) {
+        it->head_font =
+            F_TABLE_SMALL; /* long header words: a smaller header before breaking them */
+        goto again;
+    }
+    if (sum_need > target && need[0] > 60) { /* many columns: the labels wrap sooner */
+        sum_need -= need[0] - 60;
+        need[0] = 60;
+    }
     if (sum < target) {
         it->col_w[0] += target - sum;
+    } else if (sum > target && sum_need <= target) {
+        /* every column gives up the same share of what it could give */
+        double f = (sum - target) / (sum - sum_need);
+        for (size_t c = 0; c < nc; c++)
+            it->col_w[c] = want[c] - f * (want[c] - need[c]);
     } else if (sum > target) {
-        /* Too wide: the label column gives first (down to 90 pt), then all columns shrink. */
-        double over = sum - target, give = it->col_w[0] - 90;
-        if (give > 0) {
-            double g0 = give < over ? give : over;
-            it->col_w[0] -= g0;
-            over -= g0;
-        }
-        if (over > 0)
-            for (size_t c = 0; c < nc; c++)
-                it->col_w[c] *= target / (target + over);
+        for (size_t c = 0; c < nc; c++) /* too many columns: everything shrinks and wraps */
+            it->col_w[c] = need[c] * target / sum_need;
     }
+    free(want);
+    free(need);
     it->head_h = 0;
     for (size_t r = 0; r < nr; r++) {
         double rh = 0;
@@ -485,9 +523,9 @@ static int measure_table(ts_doc *d, item *it)
                             g->cells[r * nc + c] ? g->cells[r * nc + c] : "") != 0)
                 return -1;
             double ind = c == 0 ? g->indent[r] * 8.0 : 0;
-            int rc =
-                measure(d, &it->cells[r * nc + c], b.s, F_TABLE, it->col_w[c] - 2 * CELL_PX - ind,
-                        0, g->right[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, 0);
+            int rc = measure(d, &it->cells[r * nc + c], b.s, r < g->nhead ? it->head_font : F_TABLE,
+                             it->col_w[c] - 2 * CELL_PX - ind, 0,
+                             g->right[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, 0);
             free(b.s);
             if (rc)
                 return -1;

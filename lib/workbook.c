@@ -400,6 +400,9 @@ static bimo_status plan_layout(const bimo_result *r, layout *l, bimo_error *err)
         l->cell[row_of[i] * l->ncols + col_of[i]] = i + 1;
     free(row_of);
     free(col_of);
+    if (l->nstub + l->ncols * l->nm > LXW_COL_MAX - 64)
+        return bimo_fail(err, BIMO_ERR_DATA, "%s: %zu columns do not fit on a sheet", l->ind->id,
+                         l->nstub + l->ncols * l->nm);
     int spread = l->period_col || l->coldim >= 0;
     l->header_rows = (spread ? 2u : 0u) + (l->nm > 1 || !spread ? 1u : 0u);
     l->first_data = TABLE_HEAD + l->header_rows;
@@ -684,8 +687,7 @@ static void write_chart(wb_ctx *c, sheet *s, const layout *l, const char *kind, 
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (!strcmp(kind, kinds[i].name))
             type = kinds[i].type;
-    lxw_chart *ch = type ? workbook_add_chart(c->wb, type) : NULL;
-    if (!ch)
+    if (!type)
         return;
     size_t vm = l->nm - 1; /* the value (or median) */
     if (l->ind->kind == BIMO_KIND_QUANTILE)
@@ -706,8 +708,18 @@ static void write_chart(wb_ctx *c, sheet *s, const layout *l, const char *kind, 
             cols[nc++] = j;
     int by_row = type == LXW_CHART_LINE && l->period_col; /* time series: one line per row */
     size_t nseries = by_row ? nr : nc, ncat = by_row ? nc : nr;
-    if (type == LXW_CHART_PIE)
+    if (type == LXW_CHART_PIE) {
+        /* one pie: the categories' shares of their total ("Insgesamt" column if any) */
+        for (size_t j = 0; j < l->ncols && l->coldim >= 0 && !by_row; j++)
+            if (bimo_result_row_at(l->res, l->colrep[j])->cells[l->coldim].total) {
+                cols[0] = j;
+                nc = 1;
+            }
         nseries = nseries ? 1 : 0;
+    }
+    lxw_chart *ch = nseries && ncat ? workbook_add_chart(c->wb, type) : NULL;
+    if (!ch)
+        return;
     put_text(c, s, r++, 0, "Werte für das Diagramm (gesperrte Werte ohne Darstellung)", c->note, 0);
     lxw_row_t top = r;
     char buf[256];
@@ -1218,6 +1230,7 @@ static bimo_status check_tables(const char *path, const bimo_workbook_table *t, 
                                 bimo_error *err)
 {
     static const char *const charts[] = {"bar", "column", "line", "pie"};
+    size_t total = 0;
     if (!path || (n && !t))
         return bimo_fail(err, BIMO_ERR_ARG, "bimo_workbook_write: path and tables are required");
     for (size_t i = 0; i < n; i++) {
@@ -1230,10 +1243,12 @@ static bimo_status check_tables(const char *path, const bimo_workbook_table *t, 
             return bimo_fail(err, BIMO_ERR_ARG,
                              "chart \"%s\" of table %zu: use bar, column, line or pie", t[i].chart,
                              i + 1);
-        if (bimo_result_row_count(t[i].result) > 1000000)
-            return bimo_fail(err, BIMO_ERR_ARG, "table %zu has more rows than a sheet holds",
-                             i + 1);
+        total += bimo_result_row_count(t[i].result);
     }
+    /* the data sheet holds every row of every table */
+    if (total > LXW_ROW_MAX - 64)
+        return bimo_fail(err, BIMO_ERR_DATA, "%zu values do not fit on one sheet (at most %d rows)",
+                         total, LXW_ROW_MAX - 64);
     return BIMO_OK;
 }
 

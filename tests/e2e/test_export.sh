@@ -31,6 +31,9 @@ expect_exit 66 bimo export nosuch.md --period 2025Q3 -o x
 printf '```bimo-table\nindicator: NOPE-1\n```\n' > bad.md
 expect_exit 65 bimo export ./bad.md --period 2025Q3 -o x
 expect_contains "$ERR" "bad.md:2" "template error located"
+printf '```bimo-figure\nindicator: SPR-1\n```\n' > figures.md
+expect_exit 65 bimo export ./figures.md --period 2025Q3 -o x
+expect_contains "$ERR" "no bimo-table blocks" "figures are not exported"
 expect_eq "$(ls -a | grep -c '^x\|^\.x')" "0" "failed runs leave no folder"
 
 # A complete export: 16 tables, two CSV each, the workbook and the manifest.

@@ -33,7 +33,7 @@ compare() {
 # One dimension: a stub with the AGS (text) and the municipality, counts, a rate, quartiles.
 compare one AUF-1 BEV-2 SPR-3 --period 2025 --by gemeinde
 # 2,000 persons over 34 municipalities: many cells are "." or "/", and they are compared too.
-symbols=$(printf '%s\n' "$CHECKED" | sed -n 's/.*(\([0-9]*\) symbols).*/\1/p')
+symbols=$(printf '%s\n' "$CHECKED" | sed -n 's/.*(\([0-9]*\) symbols.*/\1/p')
 expect_eq "$([ "${symbols:-0}" -gt 50 ] && echo many)" "many" "suppressed cells compared ($symbols)"
 # Two dimensions and one period: the last (geschlecht) spreads over the columns.
 compare two BEV-1 AUF-1 --period 2025 --by gemeinde,geschlecht
@@ -43,6 +43,12 @@ compare series BEV-2 AUF-1 --period 2024..2025 --by region,geschlecht
 compare quarters SPR-2 SPR-1 --period 2024Q1..2025Q4
 # School years and a share over school forms.
 compare school SCH-1 SCH-2 --period 2025/26 --by schulform
+# Periods without data ("…" in every cell of 2023: the example starts in 2024).
+compare nodata BEV-2 --period 2023..2025 --by region
+expect_contains "$CHECKED" "(15 symbols," "nodata: Insgesamt and 4 regions x (Zähler, Nenner, Anteil) of 2023"
+# Provisional rates (entry windows not yet over): numbers with the format's " p".
+compare provisional SPR-2 --period 2025 --by geschlecht --intern
+expect_contains "$CHECKED" "2 provisional)" "provisional: Insgesamt and weiblich (männlich is 0)"
 # Unprotected: every number shown and every sheet marked INTERN.
 compare intern AUF-1 --period 2025 --by gemeinde --intern
 expect_contains "$WB_ERR" "INTERN" "intern: banner on stderr"
@@ -162,6 +168,15 @@ expect_eq "$(unzip -l chart.xlsx | grep -c 'xl/charts/chart[0-9]*.xml')" "2" "on
 # The chart reads the copy below the table (suppressed cells empty), labelled by the regions.
 expect_contains "$(unzip -p chart.xlsx xl/charts/chart1.xml)" "<c:barChart>" "bar chart"
 expect_contains "$(unzip -p chart.xlsx xl/charts/chart1.xml)" "'BEV-1'!\$A\$" "chart data range"
+# A time series as lines: one line per region (4), the two years as categories.
+expect_exit 0 bimo workbook BEV-2 --period 2024..2025 --by region -o line.xlsx --chart line
+expect_eq "$(unzip -p line.xlsx xl/charts/chart1.xml | grep -o '<c:ser>' | wc -l)" "4" "line: a series per region"
+expect_contains "$(unzip -p line.xlsx xl/charts/chart1.xml)" "<c:lineChart>" "line chart"
+# A pie of a two-way table: the "Insgesamt" column, one slice per region.
+expect_exit 0 bimo workbook BEV-1 --period 2025 --by region,geschlecht -o pie.xlsx --chart pie
+expect_eq "$("$PY" -c 'import openpyxl; ws = openpyxl.load_workbook("pie.xlsx")["BEV-1"]
+print([c.value for c in ws["B"][18:23]])')" "['Insgesamt', 763, 446, 623, 214]" \
+    "pie: the regions' totals (763 + 446 + 623 + 214 = 2046, the district)"
 expect_exit 64 bimo workbook AUF-1 --period 2025 -o x.xlsx --chart radar
 
 # ---- Exit codes and no partial file ---------------------------------------------------------

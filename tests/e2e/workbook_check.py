@@ -16,6 +16,7 @@ import openpyxl
 PROBLEMS = []
 CHECKS = [0]
 SYMBOL_CELLS = [0]
+PROVISIONAL_CELLS = [0]
 
 
 def check(ok, what):
@@ -151,6 +152,7 @@ def check_table(ws, res, csv_rows, name):
                 fmt = cell.number_format
                 check(fmt.startswith("0.0") if pct else fmt.startswith("#,##0"),
                       f"{name} {cell.coordinate}: number format {fmt}")
+                PROVISIONAL_CELLS[0] += '"p"' in fmt
                 check(('"p"' in fmt) == (row["flag"] == "p" and field not in ("numerator", "denominator")),
                       f"{name} {cell.coordinate}: provisional marker in {fmt}")
             else:
@@ -254,7 +256,8 @@ def main():
                     PROBLEMS.append(f"{ws.title} {cell.coordinate}: {cell.value}")
     for p in PROBLEMS[:30]:
         print("PROBLEM:", p)
-    print(f"{CHECKS[0]} checks, {cells} cells compared ({SYMBOL_CELLS[0]} symbols), "
+    print(f"{CHECKS[0]} checks, {cells} cells compared ({SYMBOL_CELLS[0]} symbols, "
+          f"{PROVISIONAL_CELLS[0]} provisional), "
           f"{len(PROBLEMS)} problems")
     sys.exit(1 if PROBLEMS else 0)
 
