@@ -149,9 +149,10 @@ static int authorize(void *ctx, int action, const char *a3, const char *a4, cons
 /* The leading keywords of a schema statement: "CREATE TEMP VIEW", "DROP TABLE". */
 static void leading_keywords(const char *sql, char *buf, size_t size)
 {
-    static const char *const words[] = {
-        "CREATE", "DROP",    "ALTER",  "TEMP",   "TEMPORARY", "VIRTUAL", "UNIQUE", "TABLE", "VIEW",
-        "INDEX",  "TRIGGER", "INSERT", "UPDATE", "DELETE",    "INTO",    "FROM",   NULL};
+    static const char *const words[] = {"CREATE",  "DROP",    "ALTER",  "TEMP",   "TEMPORARY",
+                                        "VIRTUAL", "UNIQUE",  "TABLE",  "VIEW",   "INDEX",
+                                        "TRIGGER", "INSERT",  "UPDATE", "DELETE", "INTO",
+                                        "FROM",    "ANALYZE", NULL};
     size_t n = 0;
     buf[0] = '\0';
     for (const char *p = sql;;) {
