@@ -3,17 +3,17 @@
 #include "chart.h"
 
 #include <cairo-pdf.h>
-#include <png.h>
-#include <zlib.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <cairo-svg.h>
 #include <ctype.h>
 #include <math.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 #include "chart_impl.h"
 #include "codes.h"
@@ -273,10 +273,23 @@ double chart_legend(chart_ctx *c, const chart_axis *ax, double x0, double x1, do
 
 /* Okabe–Ito, ordered so that neighbours differ in lightness (they stay apart in grey). */
 static const chart_rgb palette[] = {
-    {0x00 / 255.0, 0x72 / 255.0, 0xB2 / 255.0}, {0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0},
-    {0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0}, {0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0},
-    {0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0}, {0xF0 / 255.0, 0xE4 / 255.0, 0x42 / 255.0},
-    {0xCC / 255.0, 0x79 / 255.0, 0xA7 / 255.0}, {0x99 / 255.0, 0x99 / 255.0, 0x99 / 255.0},
+    {0x00 / 255.0, 0x72 / 255.0, 0xB2 / 255.0},
+    {0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0},
+    {0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0},
+    {0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0},
+    {0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0},
+    {0xF0 / 255.0, 0xE4 / 255.0, 0x42 / 255.0},
+    {0xCC / 255.0, 0x79 / 255.0, 0xA7 / 255.0},
+    {0x99 / 255.0, 0x99 / 255.0, 0x99 / 255.0},
+    /* beyond eight categories: Paul Tol's "muted" colours, also safe for colour blindness */
+    {0x33 / 255.0, 0x22 / 255.0, 0x88 / 255.0},
+    {0xDD / 255.0, 0xCC / 255.0, 0x77 / 255.0},
+    {0x11 / 255.0, 0x77 / 255.0, 0x33 / 255.0},
+    {0x88 / 255.0, 0xCC / 255.0, 0xEE / 255.0},
+    {0x88 / 255.0, 0x22 / 255.0, 0x55 / 255.0},
+    {0x44 / 255.0, 0xAA / 255.0, 0x99 / 255.0},
+    {0x99 / 255.0, 0x99 / 255.0, 0x33 / 255.0},
+    {0xAA / 255.0, 0x44 / 255.0, 0x99 / 255.0},
 };
 #define PALETTE_N (sizeof palette / sizeof palette[0])
 

@@ -104,8 +104,13 @@ int chart_draw_line(chart_ctx *c, const chart_model *m, chart_box plot)
         hi = 1;
     }
     /* from zero unless the series lie far above it (rates moving by tenths) */
-    if (lo >= 0 && (lo < 0.5 * hi || c->ind->kind == BIMO_KIND_COUNT))
+    if (lo >= 0 && (lo < 0.5 * hi || c->ind->kind == BIMO_KIND_COUNT)) {
         lo = 0;
+    } else { /* room for a label below the lowest and above the highest point */
+        double pad = (hi - lo) * 0.15;
+        lo -= pad;
+        hi += pad;
+    }
     chart_ticks tk;
     chart_nice_ticks(lo, hi, (int)fmax(3, fmin(7, (plot.y1 - plot.y0) / 40)), &tk);
     if (tk.lo > lo)

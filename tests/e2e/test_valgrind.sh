@@ -39,6 +39,8 @@ memcheck "indicators" --db s.db indicators compute BEV-1 BEV-2 AUF-1 SPR-1 --per
 expect_contains "$OUT" "BEV-1,2025" "indicators computed"
 memcheck "indicators, school year" --db s.db indicators compute SCH-1 ABS-1 --period 2024/25 --format json
 memcheck sql --db s.db sql "SELECT count(*) AS n FROM melderegister" --format csv
+memcheck chart --db s.db chart BEV-1 --period 2025 --by altersgruppe,geschlecht -o pyramide.png
+memcheck "chart, map" --db s.db chart BEV-2 --period 2025 --by kommune --kind map -o karte.svg
 # A failing import: rejects recorded, then listed.
 printf 'stichtag;person_id;geburtsdatum;geschlecht;staatsangehoerigkeit;ags\n31.12.2025;X;29.02.2023;m;000;03459024\n' >bad.csv
 vg --db s.db import melderegister bad.csv >/dev/null 2>vg.err
