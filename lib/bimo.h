@@ -68,7 +68,7 @@ BIMO_API bimo_status bimo_data_dir(char *buf, size_t size, bimo_error *err);
 /* ---- Store --------------------------------------------------------------------------- */
 
 /* The schema version this library writes; stores report theirs through PRAGMA user_version. */
-#define BIMO_SCHEMA_VERSION 6
+#define BIMO_SCHEMA_VERSION 7
 
 typedef struct bimo_store bimo_store;
 
@@ -376,6 +376,11 @@ typedef struct bimo_compute_options {
     bimo_quantile quantile;    /* BIMO_KIND_QUANTILE: the value column */
     const char *const *params; /* "name=value" overriding the indicator's parameters */
     size_t nparams;
+    const char *const *protect_dims; /* further dimensions the table is protected over, as a
+                                      * slice (margin) of the table over dims and these, so
+                                      * several breakdowns of a release share one protection;
+                                      * ignored with intern */
+    size_t nprotect_dims;
     bimo_secret_cb force_secret;  /* may be NULL */
     bimo_secret_cb report_secret; /* may be NULL; its return value is ignored */
     void *force_ctx;              /* passed to both */
@@ -645,8 +650,9 @@ typedef struct bimo_export_options {
  * it is locked during the run (another writer or export waits up to opt->wait_seconds, then
  * BIMO_ERR_BUSY). Disclosure is consistent across the release and with earlier ones: a cell
  * that a table of this export, or an earlier export of the same indicator, hid for the same
- * reference date (flows: the same period or a part of it) is hidden again; the release and its
- * hidden cells are recorded in the store. Everything is built in a temporary folder beside
+ * reference date (flows: the same period or a part of it) is hidden again, and tables of one
+ * indicator that share a hidden cell are protected together as slices of the table over all
+ * their dimensions; the release and its hidden cells are recorded in the store. Everything is built in a temporary folder beside
  * dir and renamed into place at the end; a failure or a kill leaves the earlier export (or
  * none) untouched, and the next run removes the leftovers. An existing dir is
  * BIMO_ERR_CANTCREATE unless opt->force is set and dir holds an earlier export. Output is

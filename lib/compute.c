@@ -263,6 +263,32 @@ static bimo_status plan_columns(request *rq, const char *const *dims, size_t ndi
     return BIMO_OK;
 }
 
+/* Release consistency (opt->protect_dims): an axis without a column for each further dimension,
+ * so the table is protected as a slice of the table over all of them, like every other
+ * breakdown of the release; shared cells then have one protection. Only the margins of these
+ * axes are shown. */
+static bimo_status plan_protect_axes(request *rq, bimo_error *err)
+{
+    for (size_t i = 0; i < rq->opt->nprotect_dims; i++) {
+        const char *name = rq->opt->protect_dims[i];
+        const bimo_dim_spec *d = bimo_dim_find(name);
+        if (!d || !allows(rq->ind, d))
+            return bimo_fail(err, BIMO_ERR_ARG, "%s cannot be protected over dimension %s",
+                             rq->ind->id, name);
+        size_t a = 0;
+        while (a < rq->naxes && (d->geo_level ? !rq->axes[a].finest_level
+                                              : rq->axes[a].base != bimo_dim_base(d->id)))
+            a++;
+        if (a == BIMO_DIM_COUNT)
+            return bimo_fail(err, BIMO_ERR_ARG, "too many dimensions");
+        if (a == rq->naxes)
+            rq->axes[rq->naxes++].base = bimo_dim_base(d->id);
+        if (d->geo_level && (!rq->axes[a].finest_level || d->geo_level < rq->axes[a].finest_level))
+            rq->axes[a].finest_level = d->geo_level;
+    }
+    return BIMO_OK;
+}
+
 static bimo_status check_params(const request *rq, bimo_error *err)
 {
     for (size_t i = 0; i < rq->opt->nparams; i++) {
@@ -377,17 +403,15 @@ static bimo_status build_geo_axis(request *rq, axis *a, bimo_error *err)
         reg && kom && a->leaf_of ? BIMO_OK : bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
     if (st == BIMO_OK && axis_add(rq, a, NULL, NULL, -1, 0) != 0)
         st = bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    /* Always down to the municipalities, also for a table by kommune or region only: the
+     * tables of every level then protect the same cube and hide the same cells, so a reader
+     * who holds the table by gemeinde and the one by kommune learns nothing from the pair. */
     if (st == BIMO_OK)
         st = geo_level(rq, a, BIMO_DIM_REGION, 3, NULL, reg, err);
-    if (st == BIMO_OK && a->finest_level <= 2)
+    if (st == BIMO_OK)
         st = geo_level(rq, a, BIMO_DIM_KOMMUNE, 2, reg, kom, err);
-    if (st == BIMO_OK && a->finest_level == 1)
+    if (st == BIMO_OK)
         st = geo_level(rq, a, BIMO_DIM_GEMEINDE, 1, kom, a->leaf_of, err);
-    for (size_t g = 0; st == BIMO_OK && a->finest_level > 1 && g < ng; g++) {
-        int k = e->sets[BIMO_DIM_GEMEINDE].items[g].parent;
-        a->leaf_of[g] =
-            a->finest_level == 2 ? kom[k] : reg[e->sets[BIMO_DIM_KOMMUNE].items[k].parent];
-    }
     free(reg);
     free(kom);
     return st;
@@ -1044,6 +1068,8 @@ bimo_status bimo_compute(bimo_engine *e, const char *id, const char *period,
         return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
     }
     bimo_status st = plan_columns(&rq, dims, ndims, err);
+    if (st == BIMO_OK && !rq.opt->intern)
+        st = plan_protect_axes(&rq, err);
     if (st == BIMO_OK)
         st = check_params(&rq, err);
     rq.res->ndims = rq.ncols;

@@ -182,15 +182,37 @@ typedef struct {
     const bimo_export_info *info;
     bimo_result **results;
     char **variants;
-    size_t *secret; /* rows shown as "." per table */
+    size_t *secret;       /* rows shown as "." per table */
+    unsigned char *joint; /* 1: protected over the dimensions of all its indicator's tables */
     size_t forced;
     bimo_secret_set *set;
     int final_pass;
 } release;
 
+/* The dimensions of every table of the release with the same indicator and parameters: each
+ * such table is protected as a slice of the table over all of them. */
+static size_t joint_dims(const release *r, size_t i, const char **out)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < r->n; j++) {
+        if (strcmp(r->tables[j].indicator, r->tables[i].indicator) != 0 ||
+            strcmp(r->variants[j], r->variants[i]) != 0)
+            continue;
+        for (size_t d = 0; d < r->tables[j].ndims; d++) {
+            size_t k = 0;
+            while (k < n && strcmp(out[k], r->tables[j].dims[d]) != 0)
+                k++;
+            if (k == n && n < BIMO_DIM_COUNT)
+                out[n++] = r->tables[j].dims[d];
+        }
+    }
+    return n;
+}
+
 static bimo_status compute_table(release *r, size_t i, int pass, int *changed, bimo_error *err)
 {
     const bimo_export_table *t = &r->tables[i];
+    const char *joint[BIMO_DIM_COUNT];
     const bimo_indicator *ind = bimo_catalogue_find(r->engine->cat, t->indicator);
     if (!ind)
         return bimo_fail(err, BIMO_ERR_NOTFOUND, "table %zu: no indicator \"%s\" in the catalogue",
@@ -201,6 +223,8 @@ static bimo_status compute_table(release *r, size_t i, int pass, int *changed, b
         .quantile = t->quantile,
         .params = t->params,
         .nparams = t->nparams,
+        .protect_dims = joint,
+        .nprotect_dims = r->joint[i] ? joint_dims(r, i, joint) : 0,
         .force_secret = force_secret,
         .report_secret = report_secret,
         .force_ctx = &c,
@@ -225,6 +249,60 @@ static bimo_status compute_table(release *r, size_t i, int pass, int *changed, b
 /* Computes every table until no table hides a cell that another does not: hiding only grows
  * and each pass hides, in every table, all cells any table hid before, so at the end a cell
  * shown in two tables (a shared margin) is hidden in both or in neither. */
+/* Whether table t shows (or holds as a subtotal) a cell with these coordinates' dimensions. */
+static int table_covers(const bimo_export_table *t, const char *cell)
+{
+    while (*cell) {
+        size_t len = strcspn(cell, "=");
+        char dim[64];
+        snprintf(dim, sizeof dim, "%.*s", (int)len, cell);
+        const bimo_dim_spec *d = bimo_dim_find(dim);
+        int found = 0;
+        for (size_t k = 0; k < t->ndims && !found; k++) {
+            const bimo_dim_spec *x = bimo_dim_find(t->dims[k]);
+            found = !strcmp(t->dims[k], dim) ||
+                    (d && x && d->geo_level && x->geo_level && x->geo_level <= d->geo_level);
+        }
+        if (!found)
+            return 0;
+        cell += strcspn(cell, ";");
+        cell += *cell == ';';
+    }
+    return 1;
+}
+
+typedef struct {
+    release *r;
+    int marked;
+} joint_ctx;
+
+/* A hidden cell that two tables of one indicator show is bounded by each of them; the two
+ * intervals together may pin it. Such tables are protected over the dimensions of all of
+ * them instead: each is then a slice of one protected table. */
+static void mark_joint(const char *key, const bimo_secret_span *span, void *ctx)
+{
+    (void)span;
+    joint_ctx *c = ctx;
+    release *r = c->r;
+    const char *variant = strchr(key, KEY_SEP[0]);
+    const char *den = variant ? strchr(variant + 1, KEY_SEP[0]) : NULL;
+    const char *cell = den ? strchr(den + 1, KEY_SEP[0]) : NULL;
+    if (!cell)
+        return;
+    size_t covering = 0, idlen = (size_t)(variant - key), vlen = (size_t)(den - variant - 1);
+    for (int mark = 0; mark < 2; mark++)
+        for (size_t i = 0; i < r->n; i++) {
+            const char *id = r->tables[i].indicator, *v = r->variants[i];
+            if (strlen(id) != idlen || strncmp(id, key, idlen) || strlen(v) != vlen ||
+                strncmp(v, variant + 1, vlen))
+                continue;
+            if (!mark)
+                covering += (size_t)table_covers(&r->tables[i], cell + 1);
+            else if (covering >= 2 && !r->joint[i])
+                r->joint[i] = c->marked = 1;
+        }
+}
+
 static bimo_status compute_release(release *r, bimo_error *err)
 {
     bimo_status st = load_history(r->store, r->set, err);
@@ -237,6 +315,11 @@ static bimo_status compute_release(release *r, bimo_error *err)
         r->forced = 0;
         for (size_t i = 0; i < r->n && st == BIMO_OK; i++)
             st = compute_table(r, i, pass, &changed, err);
+        if (st == BIMO_OK && !changed) {
+            joint_ctx jc = {r, 0};
+            bimo_secret_set_each(r->set, pass, mark_joint, &jc);
+            changed = jc.marked;
+        }
     }
     r->final_pass = pass;
     for (size_t i = 0; st == BIMO_OK && i < r->n; i++)
@@ -570,6 +653,11 @@ static json_t *table_json(const release *r, size_t i, const char *de, const char
         json_array_append_new(by, json_string(t->dims[d]));
     json_object_set_new(o, "by", by);
     json_object_set_new(o, "variant", json_string(r->variants[i]));
+    json_t *joint = json_array();
+    const char *jd[BIMO_DIM_COUNT];
+    for (size_t d = 0, nd = r->joint[i] ? joint_dims(r, i, jd) : 0; d < nd; d++)
+        json_array_append_new(joint, json_string(jd[d]));
+    json_object_set_new(o, "protected_over", joint);
     json_object_set_new(o, "rows", json_integer((json_int_t)bimo_result_row_count(res)));
     json_object_set_new(o, "rows_secret", json_integer((json_int_t)r->secret[i]));
     json_t *files = json_array();
@@ -756,6 +844,7 @@ static void release_free(release *r)
     free(r->results);
     free(r->variants);
     free(r->secret);
+    free(r->joint);
     bimo_secret_set_free(r->set);
     bimo_engine_free(r->engine);
 }
@@ -769,8 +858,9 @@ static bimo_status release_init(release *r, bimo_store *store, const bimo_catalo
     r->results = calloc(n ? n : 1, sizeof *r->results);
     r->variants = calloc(n ? n : 1, sizeof *r->variants);
     r->secret = calloc(n ? n : 1, sizeof *r->secret);
+    r->joint = calloc(n ? n : 1, 1);
     r->set = bimo_secret_set_new();
-    if (!r->results || !r->variants || !r->secret || !r->set)
+    if (!r->results || !r->variants || !r->secret || !r->joint || !r->set)
         return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
         if (!(r->variants[i] = variant_of(&tables[i])))

@@ -115,6 +115,23 @@ expect_eq "$(cat out/05_AUF-5_daten.csv)" "$OUT" "machine CSV = indicators compu
 s4=$(awk -F, '$3=="Insgesamt" {print $7}' out/11_SPR-4_daten.csv)
 s4r=$(awk -F, '$3=="Insgesamt" {print $7}' out/12_SPR-4_daten.csv)
 expect_eq "$s4" "$s4r" "shared total has one flag in both tables"
+# AUF-3 by kommune x altersgruppe and by altersgruppe x schutzstatus share the age-group
+# margins: each has one flag in both; when any of them is hidden, both tables are protected
+# as slices of kommune x altersgruppe x schutzstatus (the manifest says so).
+expect_exit 0 python3 - out <<'PY'
+import csv, json, sys
+d = sys.argv[1]
+a = {r["altersgruppe"]: r["flag"] for r in csv.DictReader(open(f"{d}/06_AUF-3_daten.csv")) if r["kommune"] == "Insgesamt"}
+b = {r["altersgruppe"]: r["flag"] for r in csv.DictReader(open(f"{d}/07_AUF-3_daten.csv")) if r["schutzstatus"] == "Insgesamt"}
+assert a == b and len(a) > 5, (a, b)
+m = json.load(open(f"{d}/manifest.json"))
+over = [t["protected_over"] for t in m["tables"] if t["indicator"] == "AUF-3"]
+shared_hidden = "." in a.values()
+want = ["kommune", "altersgruppe", "schutzstatus"] if shared_hidden else []
+assert over == [want, want], (over, a)
+print("AUF-3 shared margins hidden:", shared_hidden)
+PY
+[ -n "$ERR" ] && echo "$ERR" >&2
 expect_eq "$(sqlite3 s.db 'SELECT count(*) FROM release')" "2" "releases recorded (fixture, shipped)"
 cells=$(sqlite3 s.db 'SELECT count(*) FROM release_cell WHERE release_id = 1')
 expect_eq "$([ "$cells" -gt 0 ] && echo yes)" "yes" "hidden cells recorded ($cells)"
