@@ -15,6 +15,7 @@ TMP=$(mktemp -d /tmp/bimo-bench-report.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)"; exit 1; }
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # The store is only read (bimo report opens it read-only).
 hyperfine --style none --runs "$RUNS" --export-json "$TMP/store.json" \
     "$BIMO --db $STORE report --period 2025 -o $TMP/r --force -q" >/dev/null
@@ -36,13 +37,13 @@ hyperfine --style none --runs 3 --export-json "$TMP/full.json" "bash $TMP/full.s
 import json, os, sys
 def stats(p):
     r = json.load(open(p))["results"][0]
-    return r["median"], r["min"], r["max"]
+    return r["median"], r["min"], r["max"], r["user"] + r["system"]
 s, f = stats(sys.argv[1]), stats(sys.argv[2])
 pdf = os.path.getsize(os.path.join(sys.argv[4], "bildungsbericht.pdf"))
 figs = len(os.listdir(os.path.join(sys.argv[4], "abbildungen")))
-print("| what | median | min | max |")
-print("|---|---:|---:|---:|")
-print(f"| report from the filled store (PDF {pdf:,} bytes, {figs} figure files, workbook) | {s[0]:.2f} s | {s[1]:.2f} s | {s[2]:.2f} s |")
-print(f"| raw extracts: init, import of the five sources, report | {f[0]:.2f} s | {f[1]:.2f} s | {f[2]:.2f} s |")
+print("| what | median | min | max | CPU (user + system, mean) |")
+print("|---|---:|---:|---:|---:|")
+print(f"| report from the filled store (PDF {pdf:,} bytes, {figs} figure files, workbook) | {s[0]:.2f} s | {s[1]:.2f} s | {s[2]:.2f} s | {s[3]:.2f} s |")
+print(f"| raw extracts: init, import of the five sources, report | {f[0]:.2f} s | {f[1]:.2f} s | {f[2]:.2f} s | {f[3]:.2f} s |")
 print(f"\npeak memory of the report from the store: {int(sys.argv[3]) / 1024:.0f} MB")
 PY

@@ -18,13 +18,14 @@
 -- chart: bar
 -- order: 610
 
+-- Read from the per-snapshot counts (schule_summary, written at import), not the pupils.
 SELECT b.code AS bildungsgang,
-       (s.staatsangehoerigkeit = 0) AS deutsch,
+       s.deutsch AS deutsch,
        g.code AS geschlecht,
-       s.ags_schule AS gemeinde
-FROM schule AS s
+       s.ags_schule AS gemeinde,
+       s.n AS numerator
+FROM schule_summary AS s
 JOIN code_bildungsgang AS b ON b.id = s.bildungsgang
 JOIN code_geschlecht AS g ON g.id = s.geschlecht
-WHERE s.rowid BETWEEN :first_row AND :last_row
-  AND s.snapshot_id = :snapshot
+WHERE s.snapshot_id = :snapshot
   AND b.code IN ('BES1', 'BES2', 'SPRINT', 'SPRINT-D')

@@ -24,15 +24,15 @@
 -- chart: bar
 -- order: 620
 
-SELECT (s.staatsangehoerigkeit = 0) AS deutsch,
+-- Read from the per-snapshot counts (schule_summary, written at import), not the pupils.
+SELECT s.deutsch AS deutsch,
        g.code AS geschlecht,
        s.ags_schule AS gemeinde,
-       (b.sektor = 'uebergang') AS numerator,
-       1 AS denominator
-FROM schule AS s
+       (b.sektor = 'uebergang') * s.n AS numerator,
+       s.n AS denominator
+FROM schule_summary AS s
 JOIN code_bildungsgang AS b ON b.id = s.bildungsgang
 JOIN code_geschlecht AS g ON g.id = s.geschlecht
-WHERE s.rowid BETWEEN :first_row AND :last_row
-  AND s.snapshot_id = :snapshot
+WHERE s.snapshot_id = :snapshot
   AND s.ausbildungsjahr = 1
   AND b.sektor IN ('uebergang', 'dual', 'schulberuf')

@@ -20,12 +20,13 @@
 -- chart: stacked-bar
 -- order: 410
 
+-- Read from the per-snapshot counts (schule_summary, written at import), not the pupils.
 SELECT f.zaehltals AS schulform,
-       (s.staatsangehoerigkeit = 0) AS deutsch,
+       s.deutsch AS deutsch,
        g.code AS geschlecht,
-       s.ags_schule AS gemeinde
-FROM schule AS s
+       s.ags_schule AS gemeinde,
+       s.n AS numerator
+FROM schule_summary AS s
 JOIN code_schulform AS f ON f.id = s.schulform
 JOIN code_geschlecht AS g ON g.id = s.geschlecht
-WHERE s.rowid BETWEEN :first_row AND :last_row
-  AND s.snapshot_id = :snapshot
+WHERE s.snapshot_id = :snapshot

@@ -19,13 +19,13 @@
 -- chart: bar
 -- order: 415
 
+-- Read from the per-snapshot counts (schule_summary, written at import), not the pupils.
 SELECT f.zaehltals AS schulform,
        g.code AS geschlecht,
        s.ags_schule AS gemeinde,
-       (s.staatsangehoerigkeit <> 0) AS numerator,
-       1 AS denominator
-FROM schule AS s
+       (1 - s.deutsch) * s.n AS numerator,
+       s.n AS denominator
+FROM schule_summary AS s
 JOIN code_schulform AS f ON f.id = s.schulform
 JOIN code_geschlecht AS g ON g.id = s.geschlecht
-WHERE s.rowid BETWEEN :first_row AND :last_row
-  AND s.snapshot_id = :snapshot
+WHERE s.snapshot_id = :snapshot

@@ -17,14 +17,15 @@
 -- chart: stacked-bar-100
 -- order: 420
 
+-- Read from the per-snapshot counts (schule_summary, written at import), not the pupils.
 SELECT f.zaehltals AS schulform,
        s.ags_schule AS gemeinde,
        g.code AS geschlecht,
-       (s.staatsangehoerigkeit = 0) AS deutsch
-FROM schule AS s
+       s.deutsch AS deutsch,
+       s.n AS numerator
+FROM schule_summary AS s
 JOIN code_schulform AS f ON f.id = s.schulform
 JOIN code_geschlecht AS g ON g.id = s.geschlecht
-WHERE s.rowid BETWEEN :first_row AND :last_row
-  AND s.snapshot_id = :snapshot
+WHERE s.snapshot_id = :snapshot
   AND s.jahrgang = 5
   AND f.foerderschule <> '1'

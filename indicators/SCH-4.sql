@@ -19,14 +19,15 @@
 -- chart: bar
 -- order: 440
 
+-- Read from the per-snapshot counts (schule_summary, written at import), not the pupils.
 SELECT f.zaehltals AS schulform,
        s.ags_schule AS gemeinde,
-       (s.staatsangehoerigkeit = 0) AS deutsch,
-       g.code AS geschlecht
-FROM schule AS s
+       s.deutsch AS deutsch,
+       g.code AS geschlecht,
+       s.n AS numerator
+FROM schule_summary AS s
 JOIN code_schulform AS f ON f.id = s.schulform
 JOIN code_geschlecht AS g ON g.id = s.geschlecht
-WHERE s.rowid BETWEEN :first_row AND :last_row
-  AND s.snapshot_id = :snapshot
+WHERE s.snapshot_id = :snapshot
   AND s.sprachlernklasse = 1
   AND f.code <> 'BBS'

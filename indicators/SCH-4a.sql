@@ -19,15 +19,15 @@
 -- chart: bar
 -- order: 445
 
+-- Read from the per-snapshot counts (schule_summary, written at import), not the pupils.
 SELECT f.zaehltals AS schulform,
        s.ags_schule AS gemeinde,
        g.code AS geschlecht,
-       (coalesce(s.sprachlernklasse, 0) = 1) AS numerator,
-       1 AS denominator
-FROM schule AS s
+       (s.sprachlernklasse = 1) * s.n AS numerator,
+       s.n AS denominator
+FROM schule_summary AS s
 JOIN code_schulform AS f ON f.id = s.schulform
 JOIN code_geschlecht AS g ON g.id = s.geschlecht
-WHERE s.rowid BETWEEN :first_row AND :last_row
-  AND s.snapshot_id = :snapshot
-  AND s.staatsangehoerigkeit <> 0
+WHERE s.snapshot_id = :snapshot
+  AND s.deutsch = 0
   AND f.code <> 'BBS'

@@ -68,7 +68,7 @@ BIMO_API bimo_status bimo_data_dir(char *buf, size_t size, bimo_error *err);
 /* ---- Store --------------------------------------------------------------------------- */
 
 /* The schema version this library writes; stores report theirs through PRAGMA user_version. */
-#define BIMO_SCHEMA_VERSION 6
+#define BIMO_SCHEMA_VERSION 7
 
 typedef struct bimo_store bimo_store;
 

@@ -866,6 +866,8 @@ bimo_status bimo_chart_draw_traced(const bimo_result *res, const bimo_chart_opti
     cairo_restore(cr);
     if (c.oom || !c.pango)
         return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory while drawing the chart");
+    if (rc && *c.too_small)
+        return bimo_fail(err, BIMO_ERR_ARG, "%s", c.too_small);
     if (rc)
         return err && err->status ? err->status : bimo_fail(err, BIMO_ERR_DATA, "chart failed");
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)

@@ -245,7 +245,13 @@ static int cat_labels_make(chart_ctx *c, const chart_model *m, int horiz, double
         }
     }
     free(s);
-    return c->oom ? -1 : 0;
+    /* labels that do not fit their band even at the smallest size: refuse, never overlap */
+    for (size_t i = 0; i < m->cat.n && !c->oom && !*c->too_small; i++)
+        if ((horiz ? l->t[i].h : l->up ? l->t[i].h : 0) > band * 0.98 + 0.01)
+            snprintf(c->too_small, sizeof c->too_small,
+                     "the chart is too small for %zu categories: give it more %s", m->cat.n,
+                     horiz ? "height" : "width");
+    return c->oom || *c->too_small ? -1 : 0;
 }
 
 /* Tick labels of the value axis. */
@@ -294,34 +300,37 @@ static void ticks_free(tick_labels *tl)
 
 /* Gridlines and tick labels along the value axis; cross span [k0, k1]. Labels that would
  * touch their neighbour are left out (every second one). */
-static void ticks_draw(chart_ctx *c, const geo *g, tick_labels *tl, double k0, double k1,
-                       int mirror)
+static void ticks_draw(chart_ctx *c, const geo *g, tick_labels *tl, double k0, double k1)
 {
     double spacing = fabs(vpos(g, tl->tk.lo + tl->tk.step) - vpos(g, tl->tk.lo));
     size_t every = 1;
     double need = g->horiz ? tl->max_w + 4 : tl->max_h + 2;
     while (every < tl->n && spacing * (double)every < need)
         every++;
+    double last0 = 0, last1 = 0; /* the label drawn before, along the axis */
+    int any = 0;
     for (size_t i = 0; i < tl->n; i++) {
         double v = tl->tk.lo + (double)i * tl->tk.step, p = vpos(g, v);
-        if (g->horiz) {
-            chart_line(c, p, k0, p, k1, v == 0 ? 0.8 : 0.4, v == 0 ? chart_grey : chart_grid);
-            if (i % every == 0)
-                chart_text_draw(c, &tl->t[i],
-                                clampd(p - tl->t[i].w / 2, tl->x_min, tl->x_max - tl->t[i].w),
-                                k1 + 2, chart_grey, BIMO_CHART_TEXT);
-            if (mirror && i % every == 0 && v != 0) {
-                double q = 2 * vpos(g, 0) - p;
-                chart_line(c, q, k0, q, k1, 0.4, chart_grid);
-                chart_text_draw(c, &tl->t[i], q - tl->t[i].w / 2, k1 + 2, chart_grey,
-                                BIMO_CHART_TEXT);
-            }
-        } else {
-            chart_line(c, k0, p, k1, p, v == 0 ? 0.8 : 0.4, v == 0 ? chart_grey : chart_grid);
-            if (i % every == 0)
-                chart_text_draw(c, &tl->t[i], k0 - 3 - tl->t[i].w, p - tl->t[i].h / 2, chart_grey,
-                                BIMO_CHART_TEXT);
-        }
+        int zero = fabs(v) < tl->tk.step * 1e-6;
+        if (g->horiz)
+            chart_line(c, p, k0, p, k1, zero ? 0.8 : 0.4, zero ? chart_grey : chart_grid);
+        else
+            chart_line(c, k0, p, k1, p, zero ? 0.8 : 0.4, zero ? chart_grey : chart_grid);
+        if (i % every)
+            continue;
+        const chart_text *t = &tl->t[i];
+        /* kept inside the chart; left out where that would touch its neighbour */
+        double a = g->horiz ? clampd(p - t->w / 2, tl->x_min, tl->x_max - t->w) : p - t->h / 2;
+        double b = a + (g->horiz ? t->w : t->h);
+        if (any && a < last1 + 3 && last0 < b + 3)
+            continue;
+        if (g->horiz)
+            chart_text_draw(c, t, a, k1 + 2, chart_grey, BIMO_CHART_TEXT);
+        else
+            chart_text_draw(c, t, k0 - 3 - t->w, a, chart_grey, BIMO_CHART_TEXT);
+        last0 = a;
+        last1 = b;
+        any = 1;
     }
 }
 
@@ -470,7 +479,7 @@ int chart_draw_bars(chart_ctx *c, const chart_model *m, chart_box plot, int hori
 
     /* grid, ticks, caption */
     double k0 = g.c0, k1 = band_start(&g, nc - 1) + g.band;
-    ticks_draw(c, &g, &tl, horiz ? k0 : k0, horiz ? k1 : plot.x1, 0);
+    ticks_draw(c, &g, &tl, k0, horiz ? k1 : plot.x1);
     if (horiz)
         chart_text_draw(c, &cap, plot.x1 - cap.w, k1 + 2 + tl.max_h + 1, chart_grey,
                         BIMO_CHART_TEXT);
@@ -645,8 +654,8 @@ int chart_draw_pyramid(chart_ctx *c, const chart_model *m, chart_box plot)
         side[sd] = (geo){1, p0, p0 + dir * sc * tl.tk.hi, 0, tl.tk.hi, top, band, 0};
     }
     /* gridlines and ticks on both sides */
-    ticks_draw(c, &side[0], &tl, top, bottom, 0);
-    ticks_draw(c, &side[1], &tl, top, bottom, 0);
+    ticks_draw(c, &side[0], &tl, top, bottom);
+    ticks_draw(c, &side[1], &tl, top, bottom);
     chart_text_draw(c, &cap, plot.x1 - cap.w, bottom + 2 + tl.max_h + 1, chart_grey,
                     BIMO_CHART_TEXT);
     for (int sd = 0; sd < 2; sd++)

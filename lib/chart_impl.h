@@ -84,6 +84,7 @@ typedef struct {
     unsigned flags_shown;       /* bit f: flag f's symbol appears in the chart */
     const char *extra_notes[4]; /* footnotes a kind adds (static strings) */
     size_t nextra;
+    char too_small[160]; /* why the chart cannot be drawn legibly at this size, else "" */
 } chart_ctx;
 
 /* Plot area the kinds draw into. */

@@ -403,17 +403,15 @@ static bimo_status build_geo_axis(request *rq, axis *a, bimo_error *err)
         reg && kom && a->leaf_of ? BIMO_OK : bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
     if (st == BIMO_OK && axis_add(rq, a, NULL, NULL, -1, 0) != 0)
         st = bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    /* Always down to the municipalities, also for a table by kommune or region only: the
+     * tables of every level then protect the same cube and hide the same cells, so a reader
+     * who holds the table by gemeinde and the one by kommune learns nothing from the pair. */
     if (st == BIMO_OK)
         st = geo_level(rq, a, BIMO_DIM_REGION, 3, NULL, reg, err);
-    if (st == BIMO_OK && a->finest_level <= 2)
+    if (st == BIMO_OK)
         st = geo_level(rq, a, BIMO_DIM_KOMMUNE, 2, reg, kom, err);
-    if (st == BIMO_OK && a->finest_level == 1)
+    if (st == BIMO_OK)
         st = geo_level(rq, a, BIMO_DIM_GEMEINDE, 1, kom, a->leaf_of, err);
-    for (size_t g = 0; st == BIMO_OK && a->finest_level > 1 && g < ng; g++) {
-        int k = e->sets[BIMO_DIM_GEMEINDE].items[g].parent;
-        a->leaf_of[g] =
-            a->finest_level == 2 ? kom[k] : reg[e->sets[BIMO_DIM_KOMMUNE].items[k].parent];
-    }
     free(reg);
     free(kom);
     return st;

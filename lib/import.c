@@ -822,7 +822,7 @@ static bimo_status prepare_uncount(importer *im, sqlite3_stmt **out)
     if (!im->summary)
         return BIMO_OK;
     sqlite3_str *s = sqlite3_str_new(im->db);
-    for (int k = 0; k < BIMO_SUMMARY_INPUTS; k++)
+    for (int k = 0; k < bimo_summary_inputs(im->summary); k++)
         sqlite3_str_appendf(s, "%s\"%w\"", k ? ", " : "SELECT ",
                             bimo_summary_input(im->summary, k));
     sqlite3_str_appendf(s, " FROM \"%w\" WHERE rowid = ?", im->source->name);
@@ -841,7 +841,7 @@ static bimo_status uncount_row(importer *im, sqlite3_stmt *q, int64_t rowid, int
     int64_t in[BIMO_SUMMARY_INPUTS];
     sqlite3_bind_int64(q, 1, rowid);
     int found = sqlite3_step(q) == SQLITE_ROW;
-    for (int k = 0; found && k < BIMO_SUMMARY_INPUTS; k++)
+    for (int k = 0; found && k < bimo_summary_inputs(im->summary); k++)
         in[k] = sqlite3_column_type(q, k) == SQLITE_NULL ? BIMO_SUMMARY_NULL
                                                          : sqlite3_column_int64(q, k);
     sqlite3_reset(q);
@@ -1004,7 +1004,7 @@ static bimo_status count_rows(importer *im, const batch *b)
     for (int i = 0; im->summary && i < b->count; i++) {
         const staged_row *row = &b->rows[i];
         int64_t in[BIMO_SUMMARY_INPUTS];
-        for (int k = 0; k < BIMO_SUMMARY_INPUTS; k++) {
+        for (int k = 0; k < bimo_summary_inputs(im->summary); k++) {
             int v = im->summary_value[k];
             in[k] = v < 0 || is_null(row, v) ? BIMO_SUMMARY_NULL : row->v[v];
         }
@@ -1425,7 +1425,7 @@ static bimo_status plan_columns(importer *im, const char *stichtag)
 static bimo_status plan_summary(importer *im)
 {
     bimo_status st = bimo_summary_new(im->source->name, &im->summary, im->err);
-    for (int k = 0; st == BIMO_OK && im->summary && k < BIMO_SUMMARY_INPUTS; k++) {
+    for (int k = 0; st == BIMO_OK && im->summary && k < bimo_summary_inputs(im->summary); k++) {
         int c = find_col(im, bimo_summary_input(im->summary, k));
         im->summary_value[k] = c >= 0 ? im->cols[c].value : -1;
     }

@@ -7,6 +7,7 @@
 #include <ftw.h>
 #include <glib.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -752,35 +753,65 @@ static bimo_status write_workbook(report *r, const char *path)
     return st;
 }
 
-static bimo_status write_all(report *r, const char *tmp, bimo_report_summary *sum)
+/* The figure files, written on a second thread while the PDF is typeset: the chart renderer
+ * keeps no state and pango's default font map is per thread, and the results are only read. */
+typedef struct {
+    const report *r;
+    const char *tmp;
+    bimo_error err;
+    bimo_status st;
+} figure_job;
+
+static void *write_figures(void *arg)
 {
+    figure_job *job = arg;
     char path[4400];
-    snprintf(path, sizeof path, "%.4200s/bildungsbericht.pdf", tmp);
-    int pages = 0;
-    bimo_status st = write_pdf(r, path, &pages);
-    if (st != BIMO_OK)
-        return st;
-    snprintf(path, sizeof path, "%.4200s/abbildungen", tmp);
-    if (mkdir(path, 0755) != 0)
-        return bimo_fail_at(r->err, BIMO_ERR_CANTCREATE, path, 0, 0, "cannot create: %s",
-                            strerror(errno));
-    for (size_t i = 0; i < r->nparts; i++) {
-        const part *p = &r->parts[i];
+    bimo_error_clear(&job->err);
+    job->st = BIMO_OK;
+    for (size_t i = 0; i < job->r->nparts && job->st == BIMO_OK; i++) {
+        const part *p = &job->r->parts[i];
         if (p->b->type != BIMO_TPL_FIGURE)
             continue;
         bimo_chart_options o;
         chart_options(p, &o);
-        o.dpi = 150;
-        for (int k = 0; k < 2; k++) {
-            snprintf(path, sizeof path, "%.4200s/abbildungen/abbildung-%02d.%s", tmp, p->b->number,
-                     k ? "svg" : "png");
-            if ((st = bimo_chart_write(p->res, &o, path, r->err)) != BIMO_OK)
-                return st;
+        o.dpi = 150; /* 945 x 591 pixels: sharp on screen and in office documents */
+        for (int k = 0; k < 2 && job->st == BIMO_OK; k++) {
+            snprintf(path, sizeof path, "%.4200s/abbildungen/abbildung-%02d.%s", job->tmp,
+                     p->b->number, k ? "svg" : "png");
+            job->st = bimo_chart_write(p->res, &o, path, &job->err);
         }
     }
-    snprintf(path, sizeof path, "%.4200s/bildungsbericht.xlsx", tmp);
-    if ((st = write_workbook(r, path)) != BIMO_OK)
+    return NULL;
+}
+
+static bimo_status write_all(report *r, const char *tmp, bimo_report_summary *sum)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%.4200s/abbildungen", tmp);
+    if (mkdir(path, 0755) != 0)
+        return bimo_fail_at(r->err, BIMO_ERR_CANTCREATE, path, 0, 0, "cannot create: %s",
+                            strerror(errno));
+    figure_job job = {r, tmp, {0}, BIMO_OK};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, write_figures, &job) == 0;
+    if (!threaded)
+        write_figures(&job);
+    snprintf(path, sizeof path, "%.4200s/bildungsbericht.pdf", tmp);
+    int pages = 0;
+    bimo_status st = write_pdf(r, path, &pages);
+    if (st == BIMO_OK) {
+        snprintf(path, sizeof path, "%.4200s/bildungsbericht.xlsx", tmp);
+        st = write_workbook(r, path);
+    }
+    if (threaded)
+        pthread_join(th, NULL);
+    if (st != BIMO_OK)
         return st;
+    if (job.st != BIMO_OK) {
+        if (r->err)
+            *r->err = job.err;
+        return job.st;
+    }
     if (sum) {
         sum->pages = pages;
         for (size_t i = 0; i < r->nparts; i++) {

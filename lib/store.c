@@ -183,6 +183,24 @@ static const char *const migrations[] = {
     "  cell TEXT NOT NULL,"
     "  denominator INTEGER NOT NULL," /* 1: the denominator of a rate */
     "  PRIMARY KEY (indicator, variant, von, bis, cell, denominator, release_id)) WITHOUT ROWID;",
+
+    /* 6 -> 7: per-snapshot counts of the pupils, as for the register (migration 3): the
+     * school indicators read one row per combination of school municipality, school form,
+     * Jahrgang, sex, German or not, language class, course of education and training year
+     * (a few thousand a school year) instead of every pupil. 0 stands for a missing
+     * sprachlernklasse, bildungsgang or ausbildungsjahr. */
+    "CREATE TABLE schule_summary ("
+    "  snapshot_id INTEGER NOT NULL, ags_schule INTEGER NOT NULL, schulform INTEGER NOT NULL,"
+    "  jahrgang INTEGER NOT NULL, geschlecht INTEGER NOT NULL, deutsch INTEGER NOT NULL,"
+    "  sprachlernklasse INTEGER NOT NULL, bildungsgang INTEGER NOT NULL,"
+    "  ausbildungsjahr INTEGER NOT NULL, n INTEGER NOT NULL,"
+    "  PRIMARY KEY (snapshot_id, ags_schule, schulform, jahrgang, geschlecht, deutsch,"
+    "               sprachlernklasse, bildungsgang, ausbildungsjahr)) WITHOUT ROWID;"
+    "INSERT INTO schule_summary"
+    " SELECT snapshot_id, ags_schule, schulform, jahrgang, geschlecht,"
+    "  staatsangehoerigkeit = 0, coalesce(sprachlernklasse, 0), coalesce(bildungsgang, 0),"
+    "  coalesce(ausbildungsjahr, 0), count(*)"
+    " FROM schule GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -7,7 +7,7 @@
  * full its counts are added to the summary table (an upsert) and it starts again empty, so
  * memory stays bounded however many persons a file holds (the 10-million-person sample
  * register has about 208,000 combinations: a flush in the middle, one at the end). The same rules
- * are written in SQL in migration 3, which fills the tables of stores loaded before them. */
+ * are written in SQL in migrations 3 and 6, which fill the tables of stores loaded before them. */
 #include "summary.h"
 
 #include <stdlib.h>
@@ -17,13 +17,14 @@
 #include "store.h"
 #include "values.h"
 
-#define KEYS        5         /* summary columns between snapshot_id and n */
+#define MAX_KEYS    8         /* summary columns between snapshot_id and n, at most */
 #define SUMMARY_CAP (1 << 17) /* entries held before they are written: 8 MiB of slots */
 
 typedef struct {
     const char *source, *table;
+    int ninputs, nkeys;
     const char *inputs[BIMO_SUMMARY_INPUTS]; /* fact columns, in the order of in[] */
-    const char *columns;                     /* the KEYS summary columns, in the order of out[] */
+    const char *columns;                     /* the nkeys summary columns, in the order of out[] */
     void (*key)(const int64_t in[], int32_t stichtag, int64_t out[]);
 } summary_spec;
 
@@ -51,21 +52,46 @@ static void aufenthalt_key(const int64_t in[], int32_t stichtag, int64_t out[])
     out[4] = in[4];
 }
 
+/* in: ags_schule, schulform, jahrgang, geschlecht, staatsangehoerigkeit, sprachlernklasse,
+ * bildungsgang, ausbildungsjahr. out: the same with deutsch (staatsangehoerigkeit 000) in place
+ * of the state, and 0 for a missing sprachlernklasse, bildungsgang or ausbildungsjahr (code ids
+ * start at 1, so 0 joins no code, as NULL does not). */
+static void schule_key(const int64_t in[], int32_t stichtag, int64_t out[])
+{
+    (void)stichtag;
+    for (int i = 0; i < 8; i++)
+        out[i] = in[i] == BIMO_SUMMARY_NULL ? 0 : in[i];
+    out[4] = in[4] == 0;
+}
+
 static const summary_spec specs[] = {
     {"melderegister",
      "melderegister_summary",
+     5,
+     5,
      {"geburtsdatum", "geschlecht", "staatsangehoerigkeit", "staatsangehoerigkeit2", "ags"},
      "ags, geschlecht, alter_jahre, staat, deutsch",
      melderegister_key},
     {"aufenthalt",
      "aufenthalt_summary",
+     5,
+     5,
      {"geburtsdatum", "geschlecht", "staatsangehoerigkeit", "ags", "rechtsgrundlage"},
      "ags, geschlecht, alter_jahre, staatsangehoerigkeit, rechtsgrundlage",
      aufenthalt_key},
+    {"schule",
+     "schule_summary",
+     8,
+     8,
+     {"ags_schule", "schulform", "jahrgang", "geschlecht", "staatsangehoerigkeit",
+      "sprachlernklasse", "bildungsgang", "ausbildungsjahr"},
+     "ags_schule, schulform, jahrgang, geschlecht, deutsch, sprachlernklasse, bildungsgang,"
+     " ausbildungsjahr",
+     schule_key},
 };
 
 typedef struct {
-    int32_t key[KEYS]; /* AGS, code ids, ages and state codes all fit 32 bits */
+    int32_t key[MAX_KEYS]; /* AGS, code ids, ages, state codes; unused keys stay 0 */
     int64_t n;
     int32_t snapshot; /* -1: empty slot */
 } entry;
@@ -79,7 +105,7 @@ struct bimo_summary {
 static uint64_t hash_key(int snapshot, const int32_t key[])
 {
     uint64_t h = (uint64_t)snapshot * 0x9E3779B97F4A7C15u;
-    for (int i = 0; i < KEYS; i++) {
+    for (int i = 0; i < MAX_KEYS; i++) {
         h ^= (uint64_t)key[i] + 0x9E3779B97F4A7C15u + (h << 6) + (h >> 2);
         h *= 0xBF58476D1CE4E5B9u;
     }
@@ -149,6 +175,11 @@ void bimo_summary_free(bimo_summary *sum)
     free(sum);
 }
 
+int bimo_summary_inputs(const bimo_summary *sum)
+{
+    return sum->spec->ninputs;
+}
+
 const char *bimo_summary_input(const bimo_summary *sum, int i)
 {
     return sum->spec->inputs[i];
@@ -157,10 +188,10 @@ const char *bimo_summary_input(const bimo_summary *sum, int i)
 int bimo_summary_add(bimo_summary *sum, int snapshot, int32_t stichtag, const int64_t in[],
                      int64_t delta)
 {
-    int64_t wide[KEYS];
-    int32_t key[KEYS];
+    int64_t wide[MAX_KEYS] = {0};
+    int32_t key[MAX_KEYS];
     sum->spec->key(in, stichtag, wide);
-    for (int k = 0; k < KEYS; k++) {
+    for (int k = 0; k < MAX_KEYS; k++) {
         if (wide[k] < INT32_MIN || wide[k] > INT32_MAX)
             return -1;
         key[k] = (int32_t)wide[k];
@@ -191,9 +222,11 @@ bimo_status bimo_summary_flush(bimo_summary *sum, sqlite3 *db, const int64_t *sn
 {
     if (!sum->used)
         return BIMO_OK;
-    char *ins = sqlite3_mprintf("INSERT INTO \"%w\" (snapshot_id, %s, n) VALUES (?, ?, ?, ?, ?,"
-                                " ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
-                                sum->spec->table, sum->spec->columns);
+    int nkeys = sum->spec->nkeys;
+    char *ins = sqlite3_mprintf("INSERT INTO \"%w\" (snapshot_id, %s, n) VALUES (?%.*s, ?)"
+                                " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+                                sum->spec->table, sum->spec->columns, 3 * nkeys,
+                                ", ?, ?, ?, ?, ?, ?, ?, ?");
     sqlite3_stmt *q = NULL;
     int rc = ins ? sqlite3_prepare_v2(db, ins, -1, &q, NULL) : SQLITE_NOMEM;
     for (size_t i = 0; rc == SQLITE_OK && i < sum->nslots; i++) {
@@ -202,9 +235,9 @@ bimo_status bimo_summary_flush(bimo_summary *sum, sqlite3 *db, const int64_t *sn
             continue;
         if (e->n != 0) {
             sqlite3_bind_int64(q, 1, snapshot_ids[e->snapshot]);
-            for (int k = 0; k < KEYS; k++)
+            for (int k = 0; k < nkeys; k++)
                 sqlite3_bind_int64(q, 2 + k, e->key[k]);
-            sqlite3_bind_int64(q, 2 + KEYS, e->n);
+            sqlite3_bind_int64(q, 2 + nkeys, e->n);
             rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
             sqlite3_reset(q);
         }

@@ -1,4 +1,5 @@
-/* summary.h — the per-snapshot count tables melderegister_summary and aufenthalt_summary,
+/* summary.h — the per-snapshot count tables (melderegister_summary, aufenthalt_summary,
+ * schule_summary),
  * counted in memory while the import loads a file and written when it finishes. */
 #ifndef BIMO_SUMMARY_H
 #define BIMO_SUMMARY_H
@@ -8,7 +9,7 @@
 
 #include "bimo.h"
 
-#define BIMO_SUMMARY_INPUTS 5
+#define BIMO_SUMMARY_INPUTS 8         /* most fact columns a summary reads */
 #define BIMO_SUMMARY_NULL   INT64_MIN /* an input value that is NULL */
 
 typedef struct bimo_summary bimo_summary;
@@ -18,7 +19,10 @@ typedef struct bimo_summary bimo_summary;
 bimo_status bimo_summary_new(const char *source, bimo_summary **out, bimo_error *err);
 void bimo_summary_free(bimo_summary *sum); /* NULL is fine */
 
-/* The fact column whose value is input i (0 .. BIMO_SUMMARY_INPUTS - 1), e.g. "geburtsdatum". */
+/* How many fact columns the summary reads (at most BIMO_SUMMARY_INPUTS). */
+int bimo_summary_inputs(const bimo_summary *sum);
+
+/* The fact column whose value is input i (0 .. bimo_summary_inputs() - 1), e.g. "geburtsdatum". */
 const char *bimo_summary_input(const bimo_summary *sum, int i);
 
 /* Adds delta (1 for a loaded row, -1 for a row removed again) to the count of the row with

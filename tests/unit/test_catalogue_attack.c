@@ -15,6 +15,11 @@
  * finding. The unprotected result of the same request checks the attacker's model: the true
  * values satisfy every equation and lie within every bound.
  *
+ * A second attack holds the tables by gemeinde, by kommune, by region and by all three levels
+ * of one indicator and period together. When a table by kommune was protected on a cube that
+ * stopped at the reporting units, the pair pinned cells: BEV-4 2025 (example) gave away
+ * Nordkreis' reporting unit 034595403 = 1 and municipality 03459025 = 1 exactly.
+ *
  * BIMO_ATTACK_STORE=FILE attacks an existing store (read-only) instead of the example.
  * BIMO_CATALOGUE_ATTACK=quick attacks one period per indicator and single dimensions only
  * (for the sanitizer build); the default attacks every table described above; "full" (the
@@ -653,10 +658,144 @@ static void catalogue_tables_resist_the_attack(void **state)
     assert_true(tl.hidden_num > 1000);
 }
 
+/* ---- The municipality levels of one release --------------------------------------------- */
+
+static int is_geo(const char *dim)
+{
+    return strcmp(dim, "gemeinde") == 0 || strcmp(dim, "kommune") == 0 ||
+           strcmp(dim, "region") == 0;
+}
+
+/* The key of row r: the codes of the dimensions that are not geographic, then the code of
+ * its finest geographic level that is not "Insgesamt" (a municipality's, a reporting unit's,
+ * a region's, or "Insgesamt"). */
+static void level_key(const bimo_result *res, size_t r, char *buf, size_t size)
+{
+    const bimo_result_row *row = bimo_result_row_at(res, r);
+    const char *geo = "Insgesamt";
+    buf[0] = '\0';
+    for (size_t d = 0; d < bimo_result_dim_count(res); d++) {
+        const char *dim = bimo_result_dim(res, d);
+        if (!is_geo(dim))
+            snprintf(buf + strlen(buf), size - strlen(buf), "%s=%s|", dim, row->cells[d].code);
+    }
+    static const char *const levels[] = {"gemeinde", "kommune", "region"};
+    for (size_t l = 0; l < 3 && strcmp(geo, "Insgesamt") == 0; l++)
+        for (size_t d = 0; d < bimo_result_dim_count(res); d++)
+            if (strcmp(bimo_result_dim(res, d), levels[l]) == 0 && !row->cells[d].total)
+                geo = row->cells[d].code;
+    snprintf(buf + strlen(buf), size - strlen(buf), "geo=%s", geo);
+}
+
+/* A reader who holds the tables by gemeinde, by kommune, by region and by all three levels of
+ * one indicator and period knows every number any of them shows; the equations are those of
+ * the three-level table. */
+static void attack_levels(const bimo_result *const *pub, size_t npub, const bimo_result *h,
+                          const bimo_result *intern, tally *tl)
+{
+    const bimo_indicator *ind = bimo_result_indicator(h);
+    size_t n = bimo_result_row_count(h);
+    int *num_shown = calloc(n, sizeof *num_shown), *den_shown = calloc(n, sizeof *den_shown);
+    int64_t *num = calloc(n, sizeof *num), *den = calloc(n, sizeof *den);
+    int64_t *tnum = calloc(n, sizeof *tnum), *tden = calloc(n, sizeof *tden);
+    assert_true(num_shown && den_shown && num && den && tnum && tden);
+    size_t hidden_num = 0, hidden_den = 0;
+    for (size_t r = 0; r < n; r++) {
+        char key[512], other[512];
+        level_key(h, r, key, sizeof key);
+        tnum[r] = bimo_result_row_at(intern, r)->numerator;
+        tden[r] = bimo_result_row_at(intern, r)->denominator;
+        for (size_t t = 0; t < npub; t++)
+            for (size_t s = 0; s < bimo_result_row_count(pub[t]); s++) {
+                level_key(pub[t], s, other, sizeof other);
+                if (strcmp(key, other) != 0)
+                    continue;
+                const bimo_result_row *row = bimo_result_row_at(pub[t], s);
+                if (row->has & BIMO_HAS_NUMERATOR) {
+                    num_shown[r] = 1;
+                    num[r] = row->numerator;
+                }
+                if (row->has & BIMO_HAS_DENOMINATOR) {
+                    den_shown[r] = 1;
+                    den[r] = row->denominator;
+                }
+            }
+        hidden_num += !num_shown[r];
+        hidden_den += !den_shown[r];
+        if ((num_shown[r] && num[r] != tnum[r]) || (den_shown[r] && den[r] != tden[r]))
+            fail_msg("%s %s: tables disagree on a number", tl->id, tl->period);
+    }
+    table t;
+    read_table(h, &t);
+    eqlist eqs = {0};
+    table_equations(&t, &eqs);
+    if (hidden_num)
+        attack_system(h, &eqs, num_shown, num, tnum, "numerator (all levels)", tl);
+    if (ind->kind == BIMO_KIND_RATE && hidden_den)
+        attack_system(h, &eqs, den_shown, den, tden, "denominator (all levels)", tl);
+    tl->tables++;
+    tl->rows += n;
+    tl->hidden_num += hidden_num;
+    tl->hidden_den += ind->kind == BIMO_KIND_RATE ? hidden_den : 0;
+    table_free(&t);
+    free(eqs.start);
+    free(eqs.cells);
+    free(num_shown);
+    free(den_shown);
+    free(num);
+    free(den);
+    free(tnum);
+    free(tden);
+}
+
+static void municipality_levels_together_resist_the_attack(void **state)
+{
+    fixture *f = *state;
+    glp_term_out(GLP_OFF);
+    double t0 = now();
+    tally tl = {.threshold = f->threshold};
+    for (size_t i = 0; i < bimo_catalogue_count(f->cat); i++) {
+        const bimo_indicator *ind = bimo_catalogue_get(f->cat, i);
+        if (ind->kind == BIMO_KIND_QUANTILE || !allowed(ind, "gemeinde"))
+            continue;
+        char periods[MAX_PERIODS][16];
+        size_t nperiods = periods_of(ind, NEWEST, periods);
+        for (size_t p = 0; p < nperiods; p++) {
+            static const char *const all[] = {"gemeinde", "kommune", "region"};
+            bimo_compute_options pub = {0}, raw = {.intern = 1};
+            bimo_result *res[4] = {0}, *intern = NULL;
+            bimo_error err;
+            for (size_t k = 0; k < 4; k++)
+                if (bimo_compute(f->engine, ind->id, periods[p], k < 3 ? &all[k] : all,
+                                 k < 3 ? 1 : 3, &pub, &res[k], &err) != BIMO_OK)
+                    fail_msg("%s %s: %s", ind->id, periods[p], err.message);
+            if (bimo_compute(f->engine, ind->id, periods[p], all, 3, &raw, &intern, &err) !=
+                BIMO_OK)
+                fail_msg("%s %s: %s", ind->id, periods[p], err.message);
+            if (bimo_result_period_at(intern, 0)->has_data) {
+                tl.id = ind->id;
+                tl.period = periods[p];
+                tl.dims = "gemeinde+kommune+region tables";
+                attack_levels((const bimo_result *const *)res, 4, res[3], intern, &tl);
+            }
+            for (size_t k = 0; k < 4; k++)
+                bimo_result_free(res[k]);
+            bimo_result_free(intern);
+        }
+    }
+    printf("municipality levels together: %zu releases; %zu hidden numerators and %zu hidden "
+           "rate denominators; %zu GLPK solves; %zu narrower than %lld; %.1f s\n",
+           tl.tables, tl.hidden_num, tl.hidden_den, tl.lps, tl.findings, (long long)tl.threshold,
+           now() - t0);
+    assert_int_equal(tl.findings, 0);
+    assert_true(tl.hidden_num > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(catalogue_tables_resist_the_attack),
+        cmocka_unit_test(municipality_levels_together_resist_the_attack),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
