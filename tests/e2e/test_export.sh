@@ -70,6 +70,14 @@ code=$(echo "$row" | cut -d, -f3); num=$(echo "$row" | cut -d, -f4); den=$(echo 
 pct=$(python3 -c "print(f'{round($num / $den * 100, 1):.1f}'.replace('.', ','))")
 expect_contains "$(tr -d '\r' < out/02_AUF-2a_tabelle.csv)" ";$num;$den;$pct;" "share $code with decimal comma"
 expect_contains "$(cat out/04_AUF-4_tabelle.csv)" "Zeichenerklärung: " "legend"
+# Text that Excel would run as a formula is made inert with a leading apostrophe (and quoted
+# when it holds ; or quotes).
+printf '%s\n' '```bimo-table' 'indicator: SPR-1' 'by: region' 'note: =HYPERLINK("http://x";"y")' '```' \
+    '```bimo-table' 'indicator: SPR-1' 'note: @SUM(1)' '```' > formula.md
+expect_exit 0 bimo export ./formula.md --period 2025Q3 -o formula --quiet
+expect_eq "$(grep -a 'HYPERLINK' formula/01_SPR-1_tabelle.csv | tr -d '\r')" \
+    "\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\"" "formula made inert and quoted"
+expect_eq "$(grep -a 'SUM' formula/02_SPR-1_tabelle.csv | tr -d '\r')" "'@SUM(1)" "@ made inert"
 expect_contains "$(cat out/04_AUF-4_tabelle.csv)" "Quelle: " "source line"
 
 # The workbook read back with openpyxl (Debian's python3): a sheet per table named as in the
@@ -132,7 +140,7 @@ assert over == [want, want], (over, a)
 print("AUF-3 shared margins hidden:", shared_hidden)
 PY
 [ -n "$ERR" ] && echo "$ERR" >&2
-expect_eq "$(sqlite3 s.db 'SELECT count(*) FROM release')" "2" "releases recorded (fixture, shipped)"
+expect_eq "$(sqlite3 s.db 'SELECT count(*) FROM release')" "3" "releases recorded (fixture, shipped, formula)"
 cells=$(sqlite3 s.db 'SELECT count(*) FROM release_cell WHERE release_id = 1')
 expect_eq "$([ "$cells" -gt 0 ] && echo yes)" "yes" "hidden cells recorded ($cells)"
 # Every "." in the machine CSV of SPR-4 by kursart is a recorded cell.
