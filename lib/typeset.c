@@ -702,6 +702,8 @@ static int paginate_table(ts_doc *d, size_t i, cursor *c)
         if (all && y + notes_h(it) > BODY_BOT && k - r > 2) {
             k -= 2;
             all = 0;
+        } else if (!all && n - k < 2 && k - r > 3) {
+            k = n - 2; /* no single row carried over to the next page */
         }
         if ((k - r < (n - r < 3 ? n - r : 3)) && !at_top(c)) {
             new_page(c);

@@ -145,4 +145,14 @@ expect_exit 0 bimo report "$SRC/tests/data/report/werte.md" -o werte --force --p
 pdftotext werte/bildungsbericht.pdf werte2.txt
 expect_contains "$(cat werte2.txt)" "W13 31.12.2024 ;" "replaced with the 2024 report"
 expect_exit 64 bimo report --period 2025
+
+# --intern: no disclosure control, every page marked.
+expect_exit 0 bimo report "$SRC/tests/data/report/werte.md" -o intern --intern --quiet
+pages=$(pdfinfo intern/bildungsbericht.pdf | awk '/^Pages:/ {print $2}')
+marked=0
+for p in $(seq 2 "$pages"); do
+    pdftotext -f "$p" -l "$p" intern/bildungsbericht.pdf - | grep -q "INTERN – nicht zur Veröffentlichung" &&
+        marked=$((marked + 1))
+done
+expect_eq "$marked" "$((pages - 1))" "every page after the cover marked intern"
 finish
