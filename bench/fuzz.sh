@@ -18,7 +18,7 @@ if [ ! -f "$build/build.ninja" ]; then
     rm -f "$setup_log"
 fi
 sources=(melderegister aufenthalt integrationskurs schule schulabgang)
-targets=(csv_reader values codes indicator import_table)
+targets=(csv_reader values codes indicator template import_table)
 for s in "${sources[@]}"; do targets+=("import_$s"); done
 meson compile -C "$build" -j 2 "${targets[@]/#/fuzz_}" >"$build/fuzz-compile.log" 2>&1 ||
     { tail -40 "$build/fuzz-compile.log"; exit 1; }
@@ -40,6 +40,7 @@ csvs=(tests/data/import/*.csv tests/data/indicators/*.csv tests/data/indicators/
 seed "$seeds/csv_reader" '\000' "${csvs[@]}"
 seed "$seeds/import_table" '' "${csvs[@]}"
 seed "$seeds/indicator" '' indicators/*.sql
+seed "$seeds/template" '\000' report-templates/*.md tests/data/report/*.md
 for s in "${sources[@]}"; do
     seed "$seeds/import_$s" '' tests/data/import/"${s:0:5}"*.csv tests/data/indicators/*/"$s"_*.csv \
         tests/data/indicators/"$s".csv
@@ -57,6 +58,7 @@ done
 dict_for() {
     case $1 in
     indicator) echo "-dict=$root/fuzz/indicator.dict" ;;
+    template) echo "-dict=$root/fuzz/markdown.dict" ;;
     values | codes) echo "" ;;
     *) echo "-dict=$root/fuzz/csv.dict" ;;
     esac
@@ -66,7 +68,7 @@ run_one() { # target
     local t=$1 corpus=$build/corpus/$1 log=$build/logs/$1.log
     mkdir -p "$corpus" "$build/logs" "$build/findings"
     local max_len=4096
-    case $t in import_* | csv_reader) max_len=16384 ;; esac
+    case $t in import_* | csv_reader | template) max_len=16384 ;; esac
     # shellcheck disable=SC2046
     BIMO_DATA=$root ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

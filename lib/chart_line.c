@@ -71,6 +71,8 @@ static int by_y(const void *a, const void *b)
 /* Moves labels apart along y (keeping their order) so none overlaps, inside [top, bottom]. */
 static void spread(end_label *l, size_t n, double top, double bottom)
 {
+    if (n == 0) /* every series suppressed: n - 1 below would wrap around */
+        return;
     qsort(l, n, sizeof *l, by_y);
     for (int pass = 0; pass < 4; pass++) {
         for (size_t i = 1; i < n; i++) {
