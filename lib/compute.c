@@ -156,7 +156,7 @@ typedef struct {
 typedef struct {
     bimo_dim_id base; /* the SQL dimension */
     int fcol;         /* its column in the finest rows */
-    int finest_level; /* geographic: the finest level requested */
+    int finest_level; /* geographic: the finest level requested (0: not geographic) */
     size_t n, cap;
     const char **code, **label;
     int *parent, *level;
@@ -389,8 +389,8 @@ static bimo_status geo_level(request *rq, axis *a, bimo_dim_id d, int level, con
     return BIMO_OK;
 }
 
-/* The municipality axis: every region, reporting unit and municipality of the profile down to
- * the finest level asked for, so subtotals are complete and protected together. */
+/* The municipality axis: every region, reporting unit and municipality of the profile, also
+ * when a coarser level is asked for, so subtotals are complete and protected together. */
 static bimo_status build_geo_axis(request *rq, axis *a, bimo_error *err)
 {
     bimo_engine *e = rq->e;

@@ -63,6 +63,9 @@ done < <(sed -E 's/ {2,}/ /g' toc.txt |
          sed -nE 's/^ *([0-9]+(\.[0-9]+)?) (.*[^ ]) ([0-9]+) *$/\1\t\3\t\4/p')
 heads=$(grep -cE '^#{1,2} ' "$TPL")
 expect_eq "$n" "$heads" "contents entries"
+# Each entry of the contents (headings, figures, tables) is a link; the PDF has an outline.
+expect_eq "$(grep -ao '/Subtype /Link' rep/bildungsbericht.pdf | wc -l)" "$((heads + nfig + ntab))" "links"
+expect_eq "$(grep -ac '/Outlines' rep/bildungsbericht.pdf)" "2" "outline (catalogue entry and object)"
 
 # Metadata and fonts.
 info=$(pdfinfo rep/bildungsbericht.pdf)
