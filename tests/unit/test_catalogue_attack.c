@@ -38,6 +38,7 @@
 #include <cmocka.h>
 #include <glpk.h>
 
+#include "attack_equations.h"
 #include "bimo.h"
 #include "engine.h"
 
@@ -144,39 +145,6 @@ static int teardown(void **state)
 }
 
 /* ---- Equations from the published rows ----------------------------------------------------- */
-
-typedef struct {
-    size_t count, used, cap_eq, cap_cells;
-    size_t *start; /* equation i: row cells[start[i]] = sum of cells[start[i]+1 .. start[i+1]) */
-    size_t *cells;
-} eqlist;
-
-static void eq_push(eqlist *l, size_t row)
-{
-    if (l->used == l->cap_cells) {
-        l->cap_cells = l->cap_cells ? 2 * l->cap_cells : 1024;
-        l->cells = realloc(l->cells, l->cap_cells * sizeof *l->cells);
-        assert_non_null(l->cells);
-    }
-    l->cells[l->used++] = row;
-}
-
-static void eq_begin(eqlist *l, size_t total)
-{
-    if (l->count + 2 >= l->cap_eq) {
-        l->cap_eq = l->cap_eq ? 2 * l->cap_eq : 256;
-        l->start = realloc(l->start, l->cap_eq * sizeof *l->start);
-        assert_non_null(l->start);
-    }
-    l->start[l->count] = l->used;
-    eq_push(l, total);
-}
-
-static void eq_end(eqlist *l)
-{
-    l->count++;
-    l->start[l->count] = l->used;
-}
 
 /* A published table as the attacker reads it: per row and dimension the code's rank among
  * the dimension's distinct codes (0 for "Insgesamt"), so rows compare as integer tuples. */

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 #include <glpk.h>
 
+#include "attack_equations.h"
 #include "bimo.h"
 #include "disclosure.h"
 
@@ -85,39 +86,6 @@ static void random_tree(uint64_t *s, tree *t)
 }
 
 /* ---- equations built by the test itself -------------------------------------------------- */
-
-typedef struct {
-    size_t count, used, cap_eq, cap_cells;
-    size_t *start,
-        *cells; /* equation i: cells[start[i]] = sum of cells[start[i]+1 .. start[i+1]) */
-} eqlist;
-
-static void eq_push(eqlist *l, size_t cell)
-{
-    if (l->used == l->cap_cells) {
-        l->cap_cells = l->cap_cells ? 2 * l->cap_cells : 1024;
-        l->cells = realloc(l->cells, l->cap_cells * sizeof *l->cells);
-        assert_non_null(l->cells);
-    }
-    l->cells[l->used++] = cell;
-}
-
-static void eq_begin(eqlist *l, size_t total)
-{
-    if (l->count + 2 >= l->cap_eq) {
-        l->cap_eq = l->cap_eq ? 2 * l->cap_eq : 256;
-        l->start = realloc(l->start, l->cap_eq * sizeof *l->start);
-        assert_non_null(l->start);
-    }
-    l->start[l->count] = l->used;
-    eq_push(l, total);
-}
-
-static void eq_end(eqlist *l)
-{
-    l->count++;
-    l->start[l->count] = l->used;
-}
 
 /* For every cell of a table and every dimension in which its category has members:
  * cell = sum over the members. Cells are numbered from offset, row-major. */
