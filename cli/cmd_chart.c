@@ -172,7 +172,7 @@ static int run_chart(const cli_context *ctx, int argc, char **argv)
 
 const cli_command cli_cmd_chart = {
     "chart",
-    "draws an indicator as a chart (PNG, SVG or PDF)",
+    "draw an indicator as a chart (PNG, SVG or PDF)",
     "Usage: bimo [--db FILE] chart ID --period P [--by DIM[,DIM...]] [--kind KIND]\n"
     "            -o FILE.png|FILE.svg|FILE.pdf [--width MM] [--height MM] [--dpi N]\n"
     "            [--intern] [--param NAME=VALUE]... [--top N] [--title TEXT] [--note TEXT]\n"
