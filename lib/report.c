@@ -678,6 +678,9 @@ static bimo_status write_pdf(report *r, const char *path, int *pages)
         blocks(r, r->t->doc, 0, 0, NULL);
         st = r->oom ? bimo_fail(r->err, BIMO_ERR_NOMEM, "out of memory building the report")
                     : ts_render(r->doc, s, pages, r->err);
+        if (st == BIMO_ERR_IO) /* cairo's stream error: the PDF could not be written */
+            st = bimo_fail_at(r->err, BIMO_ERR_IO, path, 0, 0, "cannot write the PDF: %s",
+                              cairo_status_to_string(cairo_surface_status(s)));
     }
     cairo_surface_finish(s);
     if (st == BIMO_OK && cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)

@@ -1,8 +1,9 @@
 #!/bin/bash
-# test_faults.sh — what bimo does when the machine is against it: a full disk during an import, a
-# read-only store, a missing or exposed key, an exposed store, a store of a newer schema, damaged
-# store files, readers while an import writes, and two writers at once. Each fault gives a clear
-# message and exit code, and the store keeps its old state or gets the new one, never a mix.
+# test_faults.sh — what bimo does when the machine is against it: a full disk during an import,
+# a report and an export, a read-only store, a missing or exposed key, an exposed store, a store
+# of a newer schema, damaged store files, readers while an import writes, and two writers at
+# once. Each fault gives a clear message and exit code, and the store keeps its old state or
+# gets the new one, never a mix.
 . "$TESTS_DIR/e2e/lib.sh"
 . "$TESTS_DIR/e2e/faults_lib.sh"
 
@@ -53,6 +54,39 @@ expect_eq "$(sqlite3 small/s.db "SELECT count(*) FROM sqlite_master WHERE name =
 rm -f small/filler
 expect_exit 0 "$BIMO" --db small/s.db import melderegister C.csv
 expect_contains "$(state small/s.db)" "20241231:" "full disk: next run succeeds"
+
+# ---- A full disk for the report and the export -------------------------------------------------
+# Their folder goes to a small tmpfs that a filler leaves 64 KiB of (where mounting is not
+# allowed, a file-size limit of 64 KiB): each stops with 73 or 74, names what it could not
+# write, leaves neither the folder nor a temporary one, and the store keeps its state. With
+# room, the same runs succeed (so the disk was the cause).
+expect_exit 0 "$BIMO" --db s.db report --period 2025 -o roomy-report
+expect_exit 0 "$BIMO" --db s.db export "$TESTS_DIR/../report-templates/quartalsexport.md" \
+    --period 2025Q3 -o roomy-export --quiet
+before=$(state s.db) # the export records its release
+mkdir tiny
+if [ $full_disk = tmpfs ] && mount -t tmpfs -o size=4m tmpfs tiny 2>/dev/null; then
+    trap 'umount "$WORK/small" "$WORK/tiny" 2>/dev/null; umount "$WORK/ro" 2>/dev/null; rm -rf "$WORK"' EXIT
+    avail=$(df -k --output=avail tiny | tail -1)
+    dd if=/dev/zero of=tiny/filler bs=1k count=$((avail - 64)) 2>/dev/null
+    run_tiny() { "$BIMO" "$@"; }
+else
+    run_tiny() { (trap '' XFSZ; ulimit -f 128; exec "$BIMO" "$@"); }
+fi
+run_tiny --db s.db report --period 2025 -o tiny/bericht > out.txt 2> err.txt
+rc=$?
+case $rc in 73 | 74) pass ;; *) fail "full disk, report: exit $rc, expected 73 or 74: $(cat err.txt)" ;; esac
+expect_contains "$(cat err.txt)" "tiny/" "full disk, report: names the file"
+expect_eq "$(ls -A tiny | grep -v '^filler$')" "" "full disk, report: nothing left in the folder"
+run_tiny --db s.db export "$TESTS_DIR/../report-templates/quartalsexport.md" --period 2025Q3 \
+    -o tiny/export --quiet > out.txt 2> err.txt
+rc=$?
+case $rc in 73 | 74) pass ;; *) fail "full disk, export: exit $rc, expected 73 or 74: $(cat err.txt)" ;; esac
+expect_contains "$(cat err.txt)" "tiny/" "full disk, export: names the file"
+expect_eq "$(ls -A tiny | grep -v '^filler$')" "" "full disk, export: nothing left in the folder"
+expect_eq "$(sqlite3 s.db "PRAGMA integrity_check")" "ok" "full disk, export: store intact"
+expect_eq "$(state s.db)" "$before" "full disk, report and export: store unchanged"
+[ $full_disk = tmpfs ] && umount tiny 2>/dev/null
 
 # ---- A read-only store --------------------------------------------------------------------------
 mkdir ro
