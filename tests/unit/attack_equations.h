@@ -1,9 +1,12 @@
-/* attack_equations.h — the additivity equations the attack tests build themselves (independent
- * of the library's): a flat list, equation i being cells[start[i]] = sum of
- * cells[start[i]+1 .. start[i+1]). Include after <cmocka.h>. */
+/* attack_equations.h — what the attack tests share, independent of the library they attack:
+ * the additivity equations they build themselves (a flat list, equation i being
+ * cells[start[i]] = sum of cells[start[i]+1 .. start[i+1])), the union-find that groups
+ * connected hidden cells, and GLPK's bound of one cell. Include after <cmocka.h> and
+ * <glpk.h>. */
 #ifndef BIMO_ATTACK_EQUATIONS_H
 #define BIMO_ATTACK_EQUATIONS_H
 
+#include <math.h>
 #include <stdlib.h>
 
 typedef struct {
@@ -37,6 +40,34 @@ static void eq_end(eqlist *l)
 {
     l->count++;
     l->start[l->count] = l->used;
+}
+
+static size_t find_root(size_t *up, size_t x)
+{
+    while (up[x] != x)
+        x = up[x] = up[up[x]];
+    return x;
+}
+
+/* Optimises column j in direction dir with GLPK's floating simplex and, with exact set,
+ * confirms the basis with its rational simplex. Returns the bound, +-INFINITY if unbounded. */
+static double glpk_bound(glp_prob *P, int j, int dir, int exact)
+{
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    int ncols = glp_get_num_cols(P);
+    for (int k = 1; k <= ncols; k++)
+        glp_set_obj_coef(P, k, k == j ? 1.0 : 0.0);
+    glp_set_obj_dir(P, dir);
+    assert_int_equal(glp_simplex(P, &parm), 0);
+    if (exact)
+        assert_int_equal(glp_exact(P, &parm), 0);
+    int status = glp_get_status(P);
+    if (status == GLP_UNBND)
+        return dir == GLP_MAX ? INFINITY : -INFINITY;
+    assert_int_equal(status, GLP_OPT);
+    return glp_get_obj_val(P);
 }
 
 #endif

@@ -265,32 +265,6 @@ typedef struct {
     const char *id, *period, *dims; /* the table under attack, for messages */
 } tally;
 
-static size_t find_root(size_t *up, size_t x)
-{
-    while (up[x] != x)
-        x = up[x] = up[up[x]];
-    return x;
-}
-
-static double glpk_bound(glp_prob *P, int j, int dir, int exact)
-{
-    glp_smcp parm;
-    glp_init_smcp(&parm);
-    parm.msg_lev = GLP_MSG_OFF;
-    int ncols = glp_get_num_cols(P);
-    for (int k = 1; k <= ncols; k++)
-        glp_set_obj_coef(P, k, k == j ? 1.0 : 0.0);
-    glp_set_obj_dir(P, dir);
-    assert_int_equal(glp_simplex(P, &parm), 0);
-    if (exact)
-        assert_int_equal(glp_exact(P, &parm), 0);
-    int status = glp_get_status(P);
-    if (status == GLP_UNBND)
-        return dir == GLP_MAX ? INFINITY : -INFINITY;
-    assert_int_equal(status, GLP_OPT);
-    return glp_get_obj_val(P);
-}
-
 static int integral(double x)
 {
     return fabs(x - round(x)) < 1e-7;

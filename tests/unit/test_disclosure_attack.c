@@ -311,13 +311,6 @@ static int suppressed(bimo_cell_flag f)
 
 /* Groups of suppressed cells joined by equations: the test's own union-find. Bounds of one
  * group do not depend on the others, and small LPs are much faster for GLPK. */
-static size_t find_root(size_t *up, size_t x)
-{
-    while (up[x] != x)
-        x = up[x] = up[up[x]];
-    return x;
-}
-
 static void hidden_groups(const release *r, const bimo_cell_flag *flags, size_t *up)
 {
     for (size_t c = 0; c < r->ncells; c++)
@@ -375,27 +368,6 @@ static glp_prob *attacker_lp(const release *r, const bimo_cell_flag *flags, size
     free(ind);
     free(val);
     return P;
-}
-
-/* Optimises column j in direction dir with GLPK's floating simplex and, with exact set,
- * confirms the basis with its rational simplex. Returns the bound, +-INFINITY if unbounded. */
-static double glpk_bound(glp_prob *P, int j, int dir, int exact)
-{
-    glp_smcp parm;
-    glp_init_smcp(&parm);
-    parm.msg_lev = GLP_MSG_OFF;
-    int ncols = glp_get_num_cols(P);
-    for (int k = 1; k <= ncols; k++)
-        glp_set_obj_coef(P, k, k == j ? 1.0 : 0.0);
-    glp_set_obj_dir(P, dir);
-    assert_int_equal(glp_simplex(P, &parm), 0);
-    if (exact)
-        assert_int_equal(glp_exact(P, &parm), 0);
-    int status = glp_get_status(P);
-    if (status == GLP_UNBND)
-        return dir == GLP_MAX ? INFINITY : -INFINITY;
-    assert_int_equal(status, GLP_OPT);
-    return glp_get_obj_val(P);
 }
 
 /* The test's own statement of the criterion: the integers in [lo, hi] span >= threshold. */
