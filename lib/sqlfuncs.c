@@ -207,6 +207,11 @@ bimo_status bimo_sql_open_readonly(bimo_store *store, bimo_sql_guard *guard, sql
         sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
         rc = sqlite3_exec(db, "PRAGMA query_only = ON", NULL, NULL, NULL);
     }
+    /* The first read of a transaction fixes the state it sees (WAL keeps it for the reader);
+     * without it every statement would see the latest commit, and a report read during an
+     * import could mix tables from before and after it. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         bimo_status st = bimo_store_fail(db, err, "cannot open the store for reading");
         sqlite3_close(db);

@@ -17,7 +17,9 @@ typedef struct bimo_sql_guard {
 
 /* Opens the store file read-only (SQLITE_OPEN_READONLY, query_only, defensive, no extensions),
  * installs the read-only authorizer with guard as its state (guard must outlive the
- * connection) and registers the SQL functions. *out is closed with sqlite3_close(). */
+ * connection) and registers the SQL functions. The connection stays in one read transaction
+ * until it is closed: everything read through it (a whole report, many tables) comes from one
+ * state of the store, whatever imports commit meanwhile. *out is closed with sqlite3_close(). */
 bimo_status bimo_sql_open_readonly(bimo_store *store, bimo_sql_guard *guard, sqlite3 **out,
                                    bimo_error *err);
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # test_faults.sh — what bimo does when the machine is against it: a full disk during an import,
 # a report and an export, a read-only store, a missing or exposed key, an exposed store, a store
-# of a newer schema, damaged store files, readers while an import writes, and two writers at
-# once. Each fault gives a clear message and exit code, and the store keeps its old state or
+# of a newer schema, damaged store files, readers and reports while an import writes, and two
+# writers at once. Each fault gives a clear message and exit code, and the store keeps its old state or
 # gets the new one, never a mix.
 . "$TESTS_DIR/e2e/lib.sh"
 . "$TESTS_DIR/e2e/faults_lib.sh"
@@ -169,6 +169,45 @@ expect_eq "$(cat writer.err 2>/dev/null)" "" "the writer was never blocked by re
 echo "readers: $reads rounds during 4 imports"
 expect_eq "$(( reads >= 3 ))" 1 "readers ran during the imports ($reads)"
 expect_eq "$(state s.db)" "$(state_a)" "after the swaps: A"
+
+# ---- Reports while an import writes ------------------------------------------------------------
+# A report reads many tables one after the other; an import that commits in between must not give
+# a report with some tables from before it and some from after. The writer swaps A and B 30 times;
+# every report written meanwhile has the text of the report from A or of the one from B. (Before
+# the report read in one transaction, about one report in ten mixed the two.)
+TPL_READ="$TESTS_DIR/data/report/lesen.md"
+expect_exit 0 "$BIMO" --db s.db report "$TPL_READ" -o rep_a -q
+expect_exit 0 "$BIMO" --db s.db import melderegister B.csv
+expect_exit 0 "$BIMO" --db s.db report "$TPL_READ" -o rep_b -q
+pdftotext -layout rep_a/bildungsbericht.pdf rep_a.txt
+pdftotext -layout rep_b/bildungsbericht.pdf rep_b.txt
+expect_eq "$(cmp -s rep_a.txt rep_b.txt && echo same)" "" "the reports of A and B differ"
+( for i in $(seq 15); do
+    for f in A B; do "$BIMO" --db s.db import melderegister $f.csv >/dev/null 2>&1 || echo "writer failed: $f" >>writer2.err; done
+done ) &
+writer=$!
+reports=0 from_a=0 from_b=0
+while kill -0 $writer 2>/dev/null; do
+    rm -rf rep_x
+    if ! "$BIMO" --db s.db report "$TPL_READ" -o rep_x -q 2>rep_x.err; then
+        fail "report $reports during imports failed: $(cat rep_x.err)"
+        continue
+    fi
+    reports=$((reports + 1))
+    pdftotext -layout rep_x/bildungsbericht.pdf rep_x.txt
+    if cmp -s rep_x.txt rep_a.txt; then
+        from_a=$((from_a + 1)); pass
+    elif cmp -s rep_x.txt rep_b.txt; then
+        from_b=$((from_b + 1)); pass
+    else
+        fail "report $reports mixes A and B: $(diff rep_a.txt rep_x.txt | head -4 | tr '\n' ' ')"
+    fi
+done
+wait $writer
+expect_eq "$(cat writer2.err 2>/dev/null)" "" "the writer was never blocked by reports"
+echo "reports: $reports during 30 imports, $from_a of A and $from_b of B"
+expect_eq "$(( reports >= 5 ))" 1 "reports ran during the imports ($reports)"
+expect_eq "$(state s.db)" "$(state_b)" "after the swaps: B"
 
 # ---- Two writers ---------------------------------------------------------------------------------
 # Both start at once; each waits for the other (or gives up with 75 after its busy timeout); the
