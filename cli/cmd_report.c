@@ -53,7 +53,10 @@ static int run_report(const cli_context *ctx, int argc, char **argv)
     bimo_report_summary sum;
     if (bimo_report_write(store, cat, tpl, out, &opt, &sum, &err) != BIMO_OK)
         rc = cli_report(&err);
-    else if (!quiet)
+    else if (!quiet && sum.removed_leftovers)
+        printf("removed %d temporary folder(s) left by an interrupted report\n",
+               sum.removed_leftovers);
+    if (!rc && !quiet)
         printf("%s/bildungsbericht.pdf: %d pages, %d figures, %d tables, %d numbers in the text\n",
                out, sum.pages, sum.figures, sum.tables, sum.placeholders);
     bimo_store_close(store);
@@ -72,12 +75,13 @@ const cli_command cli_cmd_report = {
     "  DIR/bildungsbericht.xlsx      every figure's and table's numbers\n\n"
     "The template is checked and every number computed before anything is written; an error\n"
     "in the template names file:line:column and exits 65. DIR is assembled under a temporary\n"
-    "name beside it and renamed at the end, so a failed run leaves nothing behind.\n\n"
+    "name beside it and renamed at the end, so a failed run leaves nothing behind; the next\n"
+    "run removes what an interrupted one left.\n\n"
     "Options:\n"
     "  --period P   the report period (e.g. 2025); default: \"period:\" of the template\n"
     "  -o DIR       the output folder (must not exist unless --force)\n"
     "  --intern     no disclosure control; every page is marked internal\n"
-    "  --force      replace an existing DIR\n"
+    "  --force      replace an earlier report in DIR (never another folder)\n"
     "  -q, --quiet  print nothing on success\n",
     run_report,
 };

@@ -366,8 +366,7 @@ typedef struct bimo_cell_coord {
  * is 1 for the denominators of a rate. Everything lives during the call. */
 struct bimo_result_period;
 typedef int (*bimo_secret_cb)(const struct bimo_result_period *period,
-                              const bimo_cell_coord *coords, size_t n, int denominator,
-                              void *ctx);
+                              const bimo_cell_coord *coords, size_t n, int denominator, void *ctx);
 
 typedef struct bimo_compute_options {
     int intern;                /* 1: no disclosure control (not for publication) */
@@ -603,6 +602,7 @@ typedef struct bimo_report_options {
 /* What a finished report holds. */
 typedef struct bimo_report_summary {
     int pages, figures, tables, placeholders;
+    int removed_leftovers; /* temporary folders of killed runs for dir, removed */
 } bimo_report_summary;
 
 /* Zeroes the options: the template's period, protected, no replacing. */
@@ -615,14 +615,15 @@ BIMO_API void bimo_report_options_init(bimo_report_options *opt);
  * every figure as dir/abbildungen/abbildung-NN.png and .svg, and dir/bildungsbericht.xlsx
  * with every figure's and table's numbers. The template is checked and every number computed
  * before anything is written; the folder is assembled beside dir under a temporary name and
- * renamed into place at the end, so a failed run leaves nothing. An existing dir is
- * BIMO_ERR_CANTCREATE unless opt->force. The same store and template give the same bytes.
- * Template problems are BIMO_ERR_PARSE/BIMO_ERR_DATA with the template's line and column.
+ * renamed into place at the end, so a failed run leaves nothing, and the next run removes
+ * what a killed one left. An existing dir is BIMO_ERR_CANTCREATE unless opt->force and it
+ * holds an earlier report (its bildungsbericht.pdf). The same store and template give the same
+ * bytes. Template problems are BIMO_ERR_PARSE/BIMO_ERR_DATA with the template's line and column.
  * opt and summary may be NULL. */
 BIMO_API bimo_status bimo_report_write(bimo_store *store, const bimo_catalogue *cat,
                                        const char *template_path, const char *dir,
-                                       const bimo_report_options *opt,
-                                       bimo_report_summary *summary, bimo_error *err);
+                                       const bimo_report_options *opt, bimo_report_summary *summary,
+                                       bimo_error *err);
 
 /* ---- Export ------------------------------------------------------------------------------ */
 
@@ -652,10 +653,10 @@ typedef struct bimo_export_options {
  * that a table of this export, or an earlier export of the same indicator, hid for the same
  * reference date (flows: the same period or a part of it) is hidden again, and tables of one
  * indicator that share a hidden cell are protected together as slices of the table over all
- * their dimensions; the release and its hidden cells are recorded in the store. Everything is built in a temporary folder beside
- * dir and renamed into place at the end; a failure or a kill leaves the earlier export (or
- * none) untouched, and the next run removes the leftovers. An existing dir is
- * BIMO_ERR_CANTCREATE unless opt->force is set and dir holds an earlier export. Output is
+ * their dimensions; the release and its hidden cells are recorded in the store. Everything is built
+ * in a temporary folder beside dir and renamed into place at the end; a failure or a kill leaves
+ * the earlier export (or none) untouched, and the next run removes the leftovers. An existing dir
+ * is BIMO_ERR_CANTCREATE unless opt->force is set and dir holds an earlier export. Output is
  * byte-for-byte reproducible (its date comes from the data or SOURCE_DATE_EPOCH). */
 BIMO_API bimo_status bimo_export(bimo_store *store, const bimo_catalogue *cat,
                                  const bimo_template *tpl, const char *dir,

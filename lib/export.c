@@ -12,8 +12,8 @@
 #include "engine.h"
 #include "error.h"
 #include "export.h"
-#include "export_dir.h"
 #include "export_secret.h"
+#include "output_dir.h"
 #include "result_text.h"
 #include "store.h"
 #include "template.h"
@@ -868,19 +868,19 @@ static bimo_status release_init(release *r, bimo_store *store, const bimo_catalo
     return bimo_engine_new(store, cat, &r->engine, err);
 }
 
-static bimo_status run(release *r, bimo_export_dir *d, bimo_error *err)
+static bimo_status run(release *r, bimo_output_dir *d, bimo_error *err)
 {
     bimo_status st = compute_release(r, err);
     char manifest_sha[65] = "";
     if (st == BIMO_OK)
-        st = bimo_export_dir_begin(d, err);
+        st = bimo_output_dir_begin(d, err);
     if (st == BIMO_OK)
         st = write_release(r, d->tmp, manifest_sha, err);
     int64_t id = 0;
     /* Recorded before the folder moves in: a kill in between leaves a release on record that
      * nobody saw (later releases hide a few cells more), never one seen but not on record. */
     if (st == BIMO_OK)
-        st = bimo_export_dir_check(d, r->opt->force, err);
+        st = bimo_output_dir_check(d, r->opt->force, err);
     if (st == BIMO_OK)
         st = record_release(r, d->path, manifest_sha, &id, err);
     if (st == BIMO_OK)
@@ -891,7 +891,7 @@ static bimo_status run(release *r, bimo_export_dir *d, bimo_error *err)
                   "or earlier releases)",
                   (long long)id, r->forced);
     if (st == BIMO_OK)
-        st = bimo_export_dir_commit(d, r->opt->force, err);
+        st = bimo_output_dir_commit(d, r->opt->force, err);
     return st;
 }
 
@@ -910,17 +910,17 @@ bimo_status bimo_export_tables(bimo_store *store, const bimo_catalogue *cat,
         return bimo_fail(err, BIMO_ERR_ARG, "bimo_export: store, catalogue and folder needed");
     if (n == 0)
         return bimo_fail(err, BIMO_ERR_ARG, "the export has no tables");
-    bimo_export_dir d;
-    bimo_status st = bimo_export_dir_init(&d, dir, err);
+    bimo_output_dir d;
+    bimo_status st = bimo_output_dir_init(&d, &bimo_output_export, dir, err);
     if (st != BIMO_OK)
         return st;
     /* Refuse early, before any work: the same check runs again before the rename. */
-    if ((st = bimo_export_dir_check(&d, opt->force, err)) != BIMO_OK)
+    if ((st = bimo_output_dir_check(&d, opt->force, err)) != BIMO_OK)
         return st;
     if ((st = lock_store(store, opt->wait_seconds, err)) != BIMO_OK)
         return st;
     log_event(opt, "lock", bimo_store_path(store), 0, "store %s locked", bimo_store_path(store));
-    int removed = bimo_export_dir_cleanup(&d);
+    int removed = bimo_output_dir_cleanup(&d);
     if (removed)
         log_event(opt, "cleanup", d.parent, removed,
                   "removed %d temporary folder(s) left by an interrupted export", removed);
@@ -930,7 +930,7 @@ bimo_status bimo_export_tables(bimo_store *store, const bimo_catalogue *cat,
         st = run(&r, &d, err);
     if (st != BIMO_OK) {
         sqlite3_exec(bimo_store_db(store), "ROLLBACK", NULL, NULL, NULL);
-        bimo_export_dir_abort(&d);
+        bimo_output_dir_abort(&d);
     } else {
         log_event(opt, "done", dir, (int64_t)n, "export written to %s (%zu tables)", dir, n);
     }

@@ -1,7 +1,7 @@
-/* export_dir.c — an export folder that appears whole or not at all: built in a temporary folder
+/* output_dir.c — an output folder that appears whole or not at all: built in a temporary folder
  * beside the target, synced, and swapped into place with one rename, so a kill at any moment
- * leaves either the previous export or the new one, complete, under the target's name. */
-#include "export_dir.h"
+ * leaves either the previous folder or the new one, complete, under the target's name. */
+#include "output_dir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,7 +19,12 @@
 /* Temporary folders are ".<name>.bimo-tmp-XXXXXX" beside <name>; a folder still in use is
  * held with flock() by its run, so a folder nobody holds belongs to a run that died. */
 #define TMP_TAG ".bimo-tmp-"
-#define OLD_TAG ".bimo-old-" /* the previous export, moved aside where rename cannot exchange */
+#define OLD_TAG ".bimo-old-" /* the previous folder, moved aside where rename cannot exchange */
+
+const bimo_output_kind bimo_output_export = {"export", BIMO_EXPORT_MANIFEST,
+                                             "\"" BIMO_EXPORT_FORMAT "\""};
+/* Every report folder holds its PDF; a PDF file starts with "%PDF-". */
+const bimo_output_kind bimo_output_report = {"report", "bildungsbericht.pdf", "%PDF-"};
 
 static void split_path(const char *path, char *parent, size_t psize, char *base, size_t bsize)
 {
@@ -41,18 +46,20 @@ static void split_path(const char *path, char *parent, size_t psize, char *base,
     }
 }
 
-bimo_status bimo_export_dir_init(bimo_export_dir *d, const char *path, bimo_error *err)
+bimo_status bimo_output_dir_init(bimo_output_dir *d, const bimo_output_kind *kind, const char *path,
+                                 bimo_error *err)
 {
     memset(d, 0, sizeof *d);
+    d->kind = kind;
     d->lock_fd = -1;
     if (!path || !*path || strlen(path) >= sizeof d->path - 32)
-        return bimo_fail(err, BIMO_ERR_ARG, "the export folder needs a name (at most %zu bytes)",
-                         sizeof d->path - 32);
+        return bimo_fail(err, BIMO_ERR_ARG, "the %s folder needs a name (at most %zu bytes)",
+                         kind->what, sizeof d->path - 32);
     split_path(path, d->parent, sizeof d->parent, d->base, sizeof d->base);
     if (!d->base[0] || strcmp(d->base, ".") == 0 || strcmp(d->base, "..") == 0 ||
         strcmp(d->base, "/") == 0)
-        return bimo_fail(err, BIMO_ERR_ARG, "\"%s\" cannot be an export folder; name a new one",
-                         path);
+        return bimo_fail(err, BIMO_ERR_ARG, "\"%s\" cannot be the %s folder; name a new one", path,
+                         kind->what);
     snprintf(d->path, sizeof d->path, "%s/%s", d->parent, d->base);
     return BIMO_OK;
 }
@@ -70,7 +77,7 @@ static int remove_tree(const char *path)
     return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Removes a leftover folder unless a running export holds it. */
+/* Removes a leftover folder unless a running run holds it. */
 static int remove_if_orphaned(const char *path)
 {
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -83,7 +90,7 @@ static int remove_if_orphaned(const char *path)
 }
 
 /* Whether name is ".<base><tag>XXXXXX". */
-static int is_leftover(const bimo_export_dir *d, const char *name, const char *tag)
+static int is_leftover(const bimo_output_dir *d, const char *name, const char *tag)
 {
     char prefix[300];
     snprintf(prefix, sizeof prefix, ".%s%s", d->base, tag);
@@ -91,7 +98,7 @@ static int is_leftover(const bimo_export_dir *d, const char *name, const char *t
     return strncmp(name, prefix, plen) == 0 && strlen(name) == plen + 6;
 }
 
-int bimo_export_dir_cleanup(const bimo_export_dir *d)
+int bimo_output_dir_cleanup(const bimo_output_dir *d)
 {
     DIR *dir = opendir(d->parent);
     if (!dir)
@@ -104,7 +111,7 @@ int bimo_export_dir_cleanup(const bimo_export_dir *d)
             continue;
         char path[4500];
         snprintf(path, sizeof path, "%s/%s", d->parent, e->d_name);
-        /* A run killed between its two renames left the previous export aside: put it back. */
+        /* A run killed between its two renames left the previous folder aside: put it back. */
         struct stat st;
         if (old && lstat(d->path, &st) != 0 && errno == ENOENT && rename(path, d->path) == 0)
             continue;
@@ -114,7 +121,7 @@ int bimo_export_dir_cleanup(const bimo_export_dir *d)
     return removed;
 }
 
-bimo_status bimo_export_dir_check(const bimo_export_dir *d, int force, bimo_error *err)
+bimo_status bimo_output_dir_check(const bimo_output_dir *d, int force, bimo_error *err)
 {
     struct stat st;
     if (lstat(d->path, &st) != 0)
@@ -123,25 +130,27 @@ bimo_status bimo_export_dir_check(const bimo_export_dir *d, int force, bimo_erro
                                            d->path, strerror(errno));
     if (!force)
         return bimo_fail(err, BIMO_ERR_CANTCREATE,
-                         "%s exists already; use --force to replace the export", d->path);
-    /* --force replaces an earlier export, never some other folder that happens to be there. */
-    char manifest[4500];
-    snprintf(manifest, sizeof manifest, "%s/" BIMO_EXPORT_MANIFEST, d->path);
-    FILE *f = S_ISDIR(st.st_mode) ? fopen(manifest, "rb") : NULL;
+                         "%s exists already; use --force to replace the %s", d->path,
+                         d->kind->what);
+    /* --force replaces an earlier folder of this kind, never some other folder that happens to
+     * be there (a home folder, the folder holding the store). */
+    char marker[4500];
+    snprintf(marker, sizeof marker, "%s/%s", d->path, d->kind->marker);
+    int fd = S_ISDIR(st.st_mode) ? open(marker, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
     char head[256] = "";
-    size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
-    if (f)
-        fclose(f);
-    head[n] = '\0';
-    if (!strstr(head, "\"" BIMO_EXPORT_FORMAT "\""))
+    ssize_t n = fd >= 0 ? read(fd, head, sizeof head - 1) : 0;
+    if (fd >= 0)
+        close(fd);
+    head[n > 0 ? n : 0] = '\0';
+    if (!strstr(head, d->kind->marker_text))
         return bimo_fail(err, BIMO_ERR_CANTCREATE,
-                         "%s exists and is not a bimo export (no %s); remove it yourself or choose "
+                         "%s exists and is not a bimo %s (no %s); remove it yourself or choose "
                          "another folder",
-                         d->path, BIMO_EXPORT_MANIFEST);
+                         d->path, d->kind->what, d->kind->marker);
     return BIMO_OK;
 }
 
-bimo_status bimo_export_dir_begin(bimo_export_dir *d, bimo_error *err)
+bimo_status bimo_output_dir_begin(bimo_output_dir *d, bimo_error *err)
 {
     snprintf(d->tmp, sizeof d->tmp, "%s/.%s" TMP_TAG "XXXXXX", d->parent, d->base);
     if (!mkdtemp(d->tmp)) {
@@ -150,11 +159,14 @@ bimo_status bimo_export_dir_begin(bimo_export_dir *d, bimo_error *err)
         return bimo_fail(err, e == ENOSPC ? BIMO_ERR_IO : BIMO_ERR_CANTCREATE,
                          "cannot create a folder beside %s: %s", d->path, strerror(e));
     }
-    chmod(d->tmp, 0755); /* mkdtemp made it 0700; the export is meant to be shared */
+    /* mkdtemp made it private; the published folder is an ordinary one */
+    mode_t mask = umask(0);
+    umask(mask);
+    chmod(d->tmp, 0777 & ~mask);
     d->lock_fd = open(d->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (d->lock_fd < 0 || flock(d->lock_fd, LOCK_EX | LOCK_NB) != 0) {
         int e = errno;
-        bimo_export_dir_abort(d);
+        bimo_output_dir_abort(d);
         return bimo_fail(err, BIMO_ERR_CANTCREATE, "cannot lock %s: %s", d->tmp, strerror(e));
     }
     return BIMO_OK;
@@ -171,8 +183,8 @@ static int sync_dir(const char *path)
 }
 
 /* Falls back to two renames where the file system has no atomic exchange (e.g. NFS): the old
- * export waits under the temporary name while the new one moves in. */
-static int swap_by_two_renames(const bimo_export_dir *d, char *aside, size_t size)
+ * folder waits under the temporary name while the new one moves in. */
+static int swap_by_two_renames(const bimo_output_dir *d, char *aside, size_t size)
 {
     snprintf(aside, size, "%s/.%s" OLD_TAG "XXXXXX", d->parent, d->base);
     if (!mkdtemp(aside) || rmdir(aside) != 0 || rename(d->path, aside) != 0)
@@ -186,14 +198,14 @@ static int swap_by_two_renames(const bimo_export_dir *d, char *aside, size_t siz
     return 0;
 }
 
-bimo_status bimo_export_dir_commit(bimo_export_dir *d, int force, bimo_error *err)
+bimo_status bimo_output_dir_commit(bimo_output_dir *d, int force, bimo_error *err)
 {
     if (sync_dir(d->tmp) != 0)
         return bimo_fail(err, BIMO_ERR_IO, "cannot sync %s: %s", d->tmp, strerror(errno));
     char old[4500] = "";
     int rc = renameat2(AT_FDCWD, d->tmp, AT_FDCWD, d->path, RENAME_NOREPLACE);
     if (rc != 0 && errno == EEXIST && force) {
-        /* One atomic step: the new export under the name, the old one under the temporary. */
+        /* One atomic step: the new folder under the name, the old one under the temporary. */
         rc = renameat2(AT_FDCWD, d->tmp, AT_FDCWD, d->path, RENAME_EXCHANGE);
         if (rc == 0)
             snprintf(old, sizeof old, "%s", d->tmp);
@@ -210,8 +222,8 @@ bimo_status bimo_export_dir_commit(bimo_export_dir *d, int force, bimo_error *er
         int e = errno;
         if (e == EEXIST || e == ENOTEMPTY)
             return bimo_fail(err, BIMO_ERR_CANTCREATE,
-                             "%s appeared while the export ran; use --force to replace it",
-                             d->path);
+                             "%s appeared while the %s ran; use --force to replace it", d->path,
+                             d->kind->what);
         return bimo_fail(err, BIMO_ERR_IO, "cannot rename %s to %s: %s", d->tmp, d->path,
                          strerror(e));
     }
@@ -225,7 +237,7 @@ bimo_status bimo_export_dir_commit(bimo_export_dir *d, int force, bimo_error *er
     return BIMO_OK;
 }
 
-void bimo_export_dir_abort(bimo_export_dir *d)
+void bimo_output_dir_abort(bimo_output_dir *d)
 {
     if (d->tmp[0])
         remove_tree(d->tmp);

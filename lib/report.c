@@ -4,9 +4,7 @@
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <glib.h>
-#include <libgen.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +17,7 @@
 #include "chart.h"
 #include "dims.h"
 #include "error.h"
+#include "output_dir.h"
 #include "result_text.h"
 #include "template.h"
 #include "typeset.h"
@@ -585,19 +584,6 @@ static bimo_status compute_parts(report *r)
 
 /* ---- Output folder ------------------------------------------------------------------------ */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void rm_tree(const char *dir)
-{
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len)
 {
     return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
@@ -690,28 +676,6 @@ static bimo_status write_pdf(report *r, const char *path, int *pages)
     if (fclose(f) != 0 && st == BIMO_OK)
         st = bimo_fail_at(r->err, BIMO_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
     return st;
-}
-
-/* A temporary folder beside dir: "<parent>/.<name>.XXXXXX". */
-static bimo_status temp_dir(const char *dir, char *buf, size_t size, bimo_error *err)
-{
-    char *a = strdup(dir), *b = strdup(dir);
-    if (!a || !b) {
-        free(a);
-        free(b);
-        return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
-    }
-    snprintf(buf, size, "%s/.%s.XXXXXX", dirname(a), basename(b));
-    free(a);
-    free(b);
-    if (!mkdtemp(buf))
-        return bimo_fail_at(err, BIMO_ERR_CANTCREATE, dir, 0, 0,
-                            "cannot create a folder beside it: %s", strerror(errno));
-    /* mkdtemp makes it private; the published folder is an ordinary one */
-    mode_t mask = umask(0);
-    umask(mask);
-    chmod(buf, 0777 & ~mask);
-    return BIMO_OK;
 }
 
 /* Every figure's and table's numbers, in the report's order, one sheet each. */
@@ -826,21 +790,6 @@ static bimo_status write_all(report *r, const char *tmp, bimo_report_summary *su
     return BIMO_OK;
 }
 
-static bimo_status publish(const char *tmp, const char *dir, int force, bimo_error *err)
-{
-    if (rename(tmp, dir) == 0)
-        return BIMO_OK;
-    if ((errno == ENOTEMPTY || errno == EEXIST) && force) {
-        /* swap the folders in one step, then remove the old one */
-        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
-            rm_tree(tmp);
-            return BIMO_OK;
-        }
-    }
-    return bimo_fail_at(err, BIMO_ERR_CANTCREATE, dir, 0, 0,
-                        "cannot move the report into place: %s", strerror(errno));
-}
-
 void bimo_report_options_init(bimo_report_options *opt)
 {
     memset(opt, 0, sizeof *opt);
@@ -853,28 +802,37 @@ bimo_status bimo_report_write(bimo_store *store, const bimo_catalogue *cat,
 {
     if (summary)
         memset(summary, 0, sizeof *summary);
-    struct stat st0;
-    if (!(opt && opt->force) && stat(dir, &st0) == 0)
-        return bimo_fail_at(err, BIMO_ERR_CANTCREATE, dir, 0, 0,
-                            "the output folder exists (use --force to replace it)");
+    int force = opt && opt->force;
+    bimo_output_dir d;
+    bimo_status st = bimo_output_dir_init(&d, &bimo_output_report, dir, err);
+    /* Refuse early, before any work: the same check runs again before the rename. */
+    if (st == BIMO_OK)
+        st = bimo_output_dir_check(&d, force, err);
+    if (st != BIMO_OK)
+        return st;
+    /* Folders of runs that were killed; a running one holds its folder's lock. */
+    if (summary)
+        summary->removed_leftovers = bimo_output_dir_cleanup(&d);
+    else
+        bimo_output_dir_cleanup(&d);
     report r = {.opt = opt, .err = err};
-    bimo_status st = bimo_template_load(template_path, cat, opt ? opt->period : NULL, &r.t, err);
+    st = bimo_template_load(template_path, cat, opt ? opt->period : NULL, &r.t, err);
     if (st == BIMO_OK)
         st = bimo_engine_new(store, cat, &r.engine, err);
     if (st == BIMO_OK)
         st = bimo_template_evaluate(r.t, r.engine, opt && opt->intern, err);
     if (st == BIMO_OK)
         st = compute_parts(&r);
-    char tmp[4200];
     if (st == BIMO_OK)
-        st = temp_dir(dir, tmp, sizeof tmp, err);
-    if (st == BIMO_OK) {
-        st = write_all(&r, tmp, summary);
-        if (st == BIMO_OK)
-            st = publish(tmp, dir, opt && opt->force, err);
-        if (st != BIMO_OK)
-            rm_tree(tmp);
-    }
+        st = bimo_output_dir_begin(&d, err);
+    if (st == BIMO_OK)
+        st = write_all(&r, d.tmp, summary);
+    if (st == BIMO_OK)
+        st = bimo_output_dir_check(&d, force, err);
+    if (st == BIMO_OK)
+        st = bimo_output_dir_commit(&d, force, err);
+    if (st != BIMO_OK)
+        bimo_output_dir_abort(&d);
     for (size_t i = 0; i < r.nparts; i++)
         bimo_result_free(r.parts[i].res);
     free(r.parts);

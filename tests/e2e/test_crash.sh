@@ -3,7 +3,8 @@
 # PRAGMA integrity_check, holds exactly the state before the import or the one after it (the
 # snapshot's recorded rows, the rows there and the file it came from), no temporary file is
 # left beside it, and the same import run again succeeds. Then kill -9 during reports and
-# workbook exports: the output folder or file either does not exist or is complete. KILLS
+# workbook exports: the output folder or file either does not exist or is complete, and the next
+# report into the folder removes what the killed one left. KILLS
 # import kills (100 by default, 30 with BIMO_SLOW_SCALE=ci) and a third as many output kills; the
 # moments are drawn from a fixed seed so a failure can be replayed.
 . "$TESTS_DIR/e2e/lib.sh"
@@ -68,7 +69,7 @@ t0=$(date +%s%N)
 expect_exit 0 "$BIMO" --db s.db workbook BEV-1 AUF-1 --period 2025 --by gemeinde -o wb0.xlsx
 workbook_ms=$((($(date +%s%N) - t0) / 1000000))
 echo "a report takes about $report_ms ms, a workbook $workbook_ms ms"
-complete=0 absent=0
+complete=0 absent=0 left=0
 for ((i = 1; i <= kills / 3; i++)); do
     if ((i % 2)); then
         span=$((report_ms * 12 / 10 + 20)) out=rep$i
@@ -94,8 +95,17 @@ for ((i = 1; i <= kills / 3; i++)); do
             "None" "output kill $i at $delay_ms ms: the workbook is a whole file"
         complete=$((complete + 1))
     fi
-    # a killed run may leave its hidden temporary (".rep3.XXXXXX"), never a visible partial one
+    # a killed run may leave its hidden temporary (".rep3.bimo-tmp-XXXXXX"), never a visible
+    # partial one; the next report into the same folder removes the hidden one and succeeds
     expect_eq "$(ls | grep -E "^(rep|wb)$i" | grep -vx "$out")" "" "output kill $i: nothing else visible"
+    if ((i % 2)); then
+        left=$((left + $(ls -A | grep -c "^\.$out\.")))
+        expect_exit 0 "$BIMO" --db s.db report "$TPL" --period 2025 -o $out --force -q
+        expect_eq "$(ls -A | grep -c "^\.$out\.")" "0" "output kill $i: the next run leaves nothing hidden"
+        expect_eq "$(cd $out && find . -type f | sort | tr '\n' ' ')" "$(cd rep0 && find . -type f | sort | tr '\n' ' ')" \
+            "output kill $i: the next run completes the folder"
+    fi
 done
 echo "$((kills / 3)) output kills: $absent before the rename (no output), $complete after (complete)"
+echo "$left temporary folder(s) left by killed reports, all removed by the next run"
 finish

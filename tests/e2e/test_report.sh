@@ -3,7 +3,8 @@
 # every chapter title and caption of the default template in the PDF; every placeholder value
 # equal to bimo indicators compute; the contents' page numbers equal the pages of the
 # headings; metadata and embedded fonts; identical bytes on a second run; template errors
-# with file:line:column and exit 65 before anything is written; an existing folder is kept.
+# with file:line:column and exit 65 before anything is written; an existing folder is kept, and
+# replaced only when it holds an earlier report; leftovers of killed runs are removed.
 . "$TESTS_DIR/e2e/lib.sh"
 SRC=$(dirname "$TESTS_DIR")
 TPL="$SRC/report-templates/bildungsbericht.md"
@@ -148,6 +149,34 @@ expect_exit 0 bimo report "$SRC/tests/data/report/werte.md" -o werte --force --p
 pdftotext werte/bildungsbericht.pdf werte2.txt
 expect_contains "$(cat werte2.txt)" "W13 31.12.2024 ;" "replaced with the 2024 report"
 expect_exit 64 bimo report --period 2025
+# --force replaces an earlier report only, never another folder (the one holding the store, a
+# home folder): no bildungsbericht.pdf starting with "%PDF-", no replacing.
+mkdir other && echo "Notizen" >other/notizen.txt
+expect_exit 73 bimo report "$SRC/tests/data/report/werte.md" -o other --force
+expect_contains "$ERR" "other exists and is not a bimo report (no bildungsbericht.pdf)" "not a report"
+expect_eq "$(ls other)" "notizen.txt" "the other folder kept"
+echo "kein PDF" >other/bildungsbericht.pdf
+expect_exit 73 bimo report "$SRC/tests/data/report/werte.md" -o other --force
+expect_eq "$(ls other | tr '\n' ' ')" "bildungsbericht.pdf notizen.txt " "a fake PDF does not count"
+expect_exit 64 bimo report "$SRC/tests/data/report/werte.md" -o . --force
+expect_contains "$ERR" "cannot be the report folder" "the current folder"
+expect_eq "$(ls -a . | grep -c '^\.other\.')" "0" "no temporary folder after refusals"
+# What a killed run left beside the folder (its temporary folder, no longer locked) goes with the
+# next run; one that a running report holds (flock) stays.
+mkdir .werte.bimo-tmp-Ab12Cd .werte.bimo-tmp-Xy34Zw .werte.bimo-old-Qr56St
+echo partial >.werte.bimo-tmp-Ab12Cd/bildungsbericht.pdf
+flock -o .werte.bimo-tmp-Xy34Zw sleep 30 &
+holder=$!
+sleep 0.3
+expect_exit 0 bimo report "$SRC/tests/data/report/werte.md" -o werte --force --period 2024
+expect_contains "$OUT" "removed 2 temporary folder(s) left by an interrupted report" "leftovers named"
+expect_eq "$(ls -a . | grep '^\.werte\.' | tr '\n' ' ')" ".werte.bimo-tmp-Xy34Zw " \
+    "only the folder a running report holds is left"
+kill $holder 2>/dev/null
+wait $holder 2>/dev/null
+expect_exit 0 bimo report "$SRC/tests/data/report/werte.md" -o werte --force --period 2024 -q
+expect_eq "$OUT" "" "--quiet prints nothing"
+expect_eq "$(ls -a . | grep -c '^\.werte\.')" "0" "its lock gone, the next run removes it"
 
 # --intern: no disclosure control, every page marked.
 expect_exit 0 bimo report "$SRC/tests/data/report/werte.md" -o intern --intern --quiet
