@@ -1,15 +1,19 @@
 /* output.c — output files that appear whole or not at all: written to a temporary name in the
- * target folder (same file system, so rename is atomic) and renamed after fsync. */
+ * target folder (same file system, so rename is atomic) and renamed after fsync. The temporary
+ * file is locked (flock) while its run lives, so the next run can tell what a killed one left
+ * and remove it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
 #include "output.h"
+#include "output_dir.h"
 
 struct bimo_output {
     char *path;
@@ -33,7 +37,7 @@ bimo_status bimo_output_open(const char *path, unsigned flags, bimo_output **out
         return bimo_fail(err, BIMO_ERR_CANTCREATE, "%s exists already; use --force to replace it",
                          path);
     bimo_output *o = calloc(1, sizeof *o);
-    size_t n = strlen(path) + 16;
+    size_t n = strlen(path) + 32;
     if (!o || !(o->path = strdup(path)) || !(o->tmp = malloc(n))) {
         if (o)
             output_free(o);
@@ -42,7 +46,10 @@ bimo_status bimo_output_open(const char *path, unsigned flags, bimo_output **out
     /* A dot-name beside the target, so the rename stays on one file system. */
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-    snprintf(o->tmp, n, "%.*s.%s.XXXXXX", (int)dir_len, path, path + dir_len);
+    snprintf(o->tmp, n, "%.*s.%s" BIMO_OUTPUT_TMP_TAG "XXXXXX", (int)dir_len, path, path + dir_len);
+    char parent[4096], base[256];
+    bimo_output_split_path(path, parent, sizeof parent, base, sizeof base);
+    bimo_output_remove_leftovers(parent, base);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         int e = errno;
@@ -50,6 +57,7 @@ bimo_status bimo_output_open(const char *path, unsigned flags, bimo_output **out
         return bimo_fail(err, e == ENOSPC ? BIMO_ERR_IO : BIMO_ERR_CANTCREATE,
                          "cannot create %s: %s", path, strerror(e));
     }
+    flock(fd, LOCK_EX | LOCK_NB); /* new and unique: nobody else holds it */
     /* mkstemp made it 0600; files without personal data are readable like any other. */
     if (!(flags & BIMO_OUTPUT_PRIVATE))
         fchmod(fd, 0644);

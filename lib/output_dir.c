@@ -16,9 +16,9 @@
 
 #include "error.h"
 
-/* Temporary folders are ".<name>.bimo-tmp-XXXXXX" beside <name>; a folder still in use is
- * held with flock() by its run, so a folder nobody holds belongs to a run that died. */
-#define TMP_TAG ".bimo-tmp-"
+/* Temporary files and folders are ".<name>.bimo-tmp-XXXXXX" beside <name>; one still in use is
+ * held with flock() by its run, so one that nobody holds belongs to a run that died. */
+#define TMP_TAG BIMO_OUTPUT_TMP_TAG
 #define OLD_TAG ".bimo-old-" /* the previous folder, moved aside where rename cannot exchange */
 
 const bimo_output_kind bimo_output_export = {"export", BIMO_EXPORT_MANIFEST,
@@ -26,7 +26,7 @@ const bimo_output_kind bimo_output_export = {"export", BIMO_EXPORT_MANIFEST,
 /* Every report folder holds its PDF; a PDF file starts with "%PDF-". */
 const bimo_output_kind bimo_output_report = {"report", "bildungsbericht.pdf", "%PDF-"};
 
-static void split_path(const char *path, char *parent, size_t psize, char *base, size_t bsize)
+void bimo_output_split_path(const char *path, char *parent, size_t psize, char *base, size_t bsize)
 {
     char buf[4096];
     snprintf(buf, sizeof buf, "%s", path);
@@ -55,7 +55,7 @@ bimo_status bimo_output_dir_init(bimo_output_dir *d, const bimo_output_kind *kin
     if (!path || !*path || strlen(path) >= sizeof d->path - 32)
         return bimo_fail(err, BIMO_ERR_ARG, "the %s folder needs a name (at most %zu bytes)",
                          kind->what, sizeof d->path - 32);
-    split_path(path, d->parent, sizeof d->parent, d->base, sizeof d->base);
+    bimo_output_split_path(path, d->parent, sizeof d->parent, d->base, sizeof d->base);
     if (!d->base[0] || strcmp(d->base, ".") == 0 || strcmp(d->base, "..") == 0 ||
         strcmp(d->base, "/") == 0)
         return bimo_fail(err, BIMO_ERR_ARG, "\"%s\" cannot be the %s folder; name a new one", path,
@@ -77,10 +77,10 @@ static int remove_tree(const char *path)
     return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Removes a leftover folder unless a running run holds it. */
+/* Removes a leftover file or folder unless a running run holds it. */
 static int remove_if_orphaned(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return 0;
     int orphaned = flock(fd, LOCK_EX | LOCK_NB) == 0;
@@ -90,12 +90,30 @@ static int remove_if_orphaned(const char *path)
 }
 
 /* Whether name is ".<base><tag>XXXXXX". */
-static int is_leftover(const bimo_output_dir *d, const char *name, const char *tag)
+static int is_leftover(const char *base, const char *name, const char *tag)
 {
     char prefix[300];
-    snprintf(prefix, sizeof prefix, ".%s%s", d->base, tag);
+    snprintf(prefix, sizeof prefix, ".%s%s", base, tag);
     size_t plen = strlen(prefix);
     return strncmp(name, prefix, plen) == 0 && strlen(name) == plen + 6;
+}
+
+int bimo_output_remove_leftovers(const char *parent, const char *base)
+{
+    DIR *dir = opendir(parent);
+    if (!dir)
+        return 0;
+    int removed = 0;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (!is_leftover(base, e->d_name, TMP_TAG))
+            continue;
+        char path[4500];
+        snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
+        removed += remove_if_orphaned(path);
+    }
+    closedir(dir);
+    return removed;
 }
 
 int bimo_output_dir_cleanup(const bimo_output_dir *d)
@@ -106,19 +124,18 @@ int bimo_output_dir_cleanup(const bimo_output_dir *d)
     int removed = 0;
     struct dirent *e;
     while ((e = readdir(dir)) != NULL) {
-        int old = is_leftover(d, e->d_name, OLD_TAG);
-        if (!old && !is_leftover(d, e->d_name, TMP_TAG))
+        if (!is_leftover(d->base, e->d_name, OLD_TAG))
             continue;
         char path[4500];
         snprintf(path, sizeof path, "%s/%s", d->parent, e->d_name);
         /* A run killed between its two renames left the previous folder aside: put it back. */
         struct stat st;
-        if (old && lstat(d->path, &st) != 0 && errno == ENOENT && rename(path, d->path) == 0)
+        if (lstat(d->path, &st) != 0 && errno == ENOENT && rename(path, d->path) == 0)
             continue;
         removed += remove_if_orphaned(path);
     }
     closedir(dir);
-    return removed;
+    return removed + bimo_output_remove_leftovers(d->parent, d->base);
 }
 
 bimo_status bimo_output_dir_check(const bimo_output_dir *d, int force, bimo_error *err)

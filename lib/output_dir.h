@@ -27,6 +27,16 @@ typedef struct bimo_output_dir {
     int lock_fd;       /* holds flock() on tmp while the run lives */
 } bimo_output_dir;
 
+/* Splits path into its folder ("." when none) and name; "out/" names the folder "out". */
+void bimo_output_split_path(const char *path, char *parent, size_t psize, char *base, size_t bsize);
+
+/* The temporary name of a file or folder being written for parent/base. */
+#define BIMO_OUTPUT_TMP_TAG ".bimo-tmp-"
+
+/* Removes ".<base>.bimo-tmp-XXXXXX" files and folders in parent that no running run holds
+ * (flock): what runs that were killed left. Returns how many. */
+int bimo_output_remove_leftovers(const char *parent, const char *base);
+
 /* Splits path into folder and name; BIMO_ERR_ARG for ".", "/" and the like. */
 bimo_status bimo_output_dir_init(bimo_output_dir *d, const bimo_output_kind *kind, const char *path,
                                  bimo_error *err);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # test_output_paths.sh — template values never become paths: a report template whose title,
 # subtitle, figure and table titles and sheet names are "../" paths, absolute paths and shell
-# text writes exactly the report's own files inside -o DIR, and nothing anywhere else.
+# text writes exactly the report's own files inside -o DIR, and nothing anywhere else. Hidden
+# temporary files that killed runs left are removed by the next run writing the same name.
 . "$TESTS_DIR/e2e/lib.sh"
 bimo() { "$BIMO" --db s.db "$@"; }
 
@@ -55,4 +56,23 @@ sed 's#^sheet: ..escaped-sheet#sheet: ../escaped-sheet#' evil.md >evil2.md
 expect_exit 65 bimo report evil2.md -o out/deep/rep2
 expect_contains "$ERR" "evil2.md:22:8: a sheet name has at most 31 characters and none of" "sheet with a slash"
 expect_eq "$(ls -A out/deep)" "rep" "nothing written for the refused template"
+
+# The hidden temporary file of a killed run (".NAME.bimo-tmp-XXXXXX") goes with the next run that
+# writes NAME; one a running run holds (flock) stays, and so does a file of another name.
+for f in .t.xlsx.bimo-tmp-Ab12Cd .t.xlsx.bimo-tmp-Xy34Zw .u.xlsx.bimo-tmp-Qr56St .t.xlsx.Ab12Cd; do
+    echo partial >"out/$f"
+done
+flock -o out/.t.xlsx.bimo-tmp-Xy34Zw sleep 30 &
+holder=$!
+sleep 0.3
+expect_exit 0 bimo workbook BEV-1 --period 2025 -o out/t.xlsx
+expect_eq "$(ls -A out | grep -v '^deep$' | LC_ALL=C sort | tr '\n' ' ')" \
+    ".t.xlsx.Ab12Cd .t.xlsx.bimo-tmp-Xy34Zw .u.xlsx.bimo-tmp-Qr56St t.xlsx " \
+    "the leftover of t.xlsx removed; the held one and other names kept"
+kill $holder 2>/dev/null
+wait $holder 2>/dev/null
+expect_exit 0 bimo indicators compute BEV-1 --period 2025 --format csv -o out/u.xlsx
+expect_exit 0 bimo workbook BEV-1 --period 2025 -o out/t.xlsx --force
+expect_eq "$(ls -A out | grep -v '^deep$' | LC_ALL=C sort | tr '\n' ' ')" ".t.xlsx.Ab12Cd t.xlsx u.xlsx " \
+    "the next runs remove the rest"
 finish
