@@ -718,17 +718,17 @@ static void report_secret(const request *rq, size_t p, int denominator, const bi
                                    denominator, rq->opt->force_ctx);
 }
 
-static bimo_status protect_counts(const request *rq, size_t p, int denominator,
-                                  const int64_t *values, bimo_cell_flag **flags, bimo_error *err)
+/* The table's additivity equations: the cube of its axes (one cell when it has none). */
+static bimo_status table_eqs(const request *rq, bimo_disclosure_cube **cube,
+                             bimo_disclosure_eqs **own, const bimo_disclosure_eqs **eqs,
+                             bimo_error *err)
 {
-    size_t ncells = bimo_agg_cells(rq->agg);
-    bimo_disclosure_cube *cube = NULL;
-    bimo_disclosure_eqs *own = NULL;
-    const bimo_disclosure_eqs *eqs;
+    *cube = NULL;
+    *own = NULL;
     bimo_status st;
     if (rq->naxes == 0) {
-        st = bimo_disclosure_eqs_new(1, &own, err);
-        eqs = own;
+        st = bimo_disclosure_eqs_new(1, own, err);
+        *eqs = *own;
     } else {
         bimo_dim_tree trees[BIMO_DIM_COUNT];
         size_t *parents[BIMO_DIM_COUNT] = {0};
@@ -742,24 +742,121 @@ static bimo_status protect_counts(const request *rq, size_t p, int denominator,
             trees[a] = (bimo_dim_tree){ax->n, parents[a]};
         }
         if (st == BIMO_OK)
-            st = bimo_disclosure_cube_new(rq->naxes, trees, &cube, err);
+            st = bimo_disclosure_cube_new(rq->naxes, trees, cube, err);
         for (size_t a = 0; a < rq->naxes; a++)
             free(parents[a]);
-        eqs = cube ? bimo_disclosure_cube_eqs(cube) : NULL;
+        *eqs = *cube ? bimo_disclosure_cube_eqs(*cube) : NULL;
     }
-    if (st == BIMO_OK && (bimo_disclosure_eqs_cells(eqs) != ncells || !same_layout(rq, cube)))
+    if (st == BIMO_OK &&
+        (bimo_disclosure_eqs_cells(*eqs) != bimo_agg_cells(rq->agg) || !same_layout(rq, *cube)))
         st = bimo_fail(err, BIMO_ERR_DATA, "disclosure control: the table layout differs");
-    if (st == BIMO_OK && !(*flags = calloc(ncells, sizeof **flags)))
-        st = bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    return st;
+}
+
+/* Protects one system of counts (numerators, or a rate's denominators) into *flags (allocated
+ * on first use); cells with more[c] are suppressed as well, like those the release forces. */
+static bimo_status protect_counts(const request *rq, size_t p, int denominator,
+                                  const int64_t *values, const bimo_disclosure_eqs *eqs,
+                                  const unsigned char *more, bimo_cell_flag **flags,
+                                  bimo_error *err)
+{
+    size_t ncells = bimo_agg_cells(rq->agg);
+    if (!*flags && !(*flags = calloc(ncells ? ncells : 1, sizeof **flags)))
+        return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
     unsigned char *forced = NULL;
-    if (st == BIMO_OK)
-        st = forced_cells(rq, p, denominator, values, ncells, &forced, err);
+    bimo_status st = forced_cells(rq, p, denominator, values, ncells, &forced, err);
+    if (st == BIMO_OK && more && !forced && !(forced = calloc(ncells ? ncells : 1, 1)))
+        st = bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    for (size_t c = 0; st == BIMO_OK && more && c < ncells; c++)
+        forced[c] |= more[c];
     if (st == BIMO_OK)
         st = bimo_disclosure_protect_forced(values, ncells, eqs, &rq->e->disclosure, forced, *flags,
                                             NULL, err);
     free(forced);
-    if (st == BIMO_OK)
-        report_secret(rq, p, denominator, *flags, ncells);
+    return st;
+}
+
+static int is_secret(bimo_cell_flag f)
+{
+    return f == BIMO_CELL_PRIMARY || f == BIMO_CELL_SECONDARY;
+}
+
+/* For a rate that counts persons among its denominator's persons (numerator <= denominator in
+ * every cell), a reader bounds a hidden numerator by its shown denominator, and a hidden
+ * denominator by its shown numerator, which the additive audit alone does not see: a hidden
+ * 1 over a shown 3 lies in 1..3. Where that leaves fewer values than the threshold, the
+ * partner is hidden too and both systems are protected again. A cell is a candidate only
+ * when its two numbers differ by less than the threshold (else the partner bounds nothing
+ * the threshold does not allow); only then are exact bounds computed. Returns through
+ * *changed whether a partner was hidden. */
+static bimo_status couple_rate(const request *rq, const int64_t *values, const int64_t *partner,
+                               const bimo_disclosure_eqs *eqs, const bimo_cell_flag *flags,
+                               const bimo_cell_flag *pflags, int is_numerator, unsigned char *more,
+                               int *changed, bimo_error *err)
+{
+    size_t ncells = bimo_agg_cells(rq->agg);
+    const bimo_disclosure_options *opt = &rq->e->disclosure;
+    int candidates = 0;
+    for (size_t c = 0; c < ncells && !candidates; c++)
+        candidates = is_secret(flags[c]) && !is_secret(pflags[c]) && !more[c] &&
+                     llabs(partner[c] - values[c]) < opt->threshold;
+    if (!candidates)
+        return BIMO_OK;
+    bimo_disclosure_bounds *b = malloc((ncells ? ncells : 1) * sizeof *b);
+    size_t unsafe = 0;
+    if (!b)
+        return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    bimo_status st = bimo_disclosure_audit(values, ncells, eqs, flags, opt, b, &unsafe, err);
+    for (size_t c = 0; st == BIMO_OK && c < ncells; c++) {
+        if (!is_secret(flags[c]) || is_secret(pflags[c]) || more[c])
+            continue;
+        bimo_disclosure_bounds k = b[c];
+        if (is_numerator && (double)partner[c] < k.hi)
+            k.hi = (double)partner[c];
+        if (!is_numerator && (double)partner[c] > k.lo)
+            k.lo = (double)partner[c];
+        if (!bimo_disclosure_bounds_safe(k, opt)) {
+            more[c] = 1; /* marks the partner's cell: same index in the other system */
+            *changed = 1;
+        }
+    }
+    free(b);
+    return st;
+}
+
+static bimo_status protect_period(const request *rq, size_t p, sums *s, bimo_error *err)
+{
+    size_t ncells = bimo_agg_cells(rq->agg);
+    int rate = rq->ind->kind == BIMO_KIND_RATE;
+    bimo_disclosure_cube *cube;
+    bimo_disclosure_eqs *own;
+    const bimo_disclosure_eqs *eqs;
+    bimo_status st = table_eqs(rq, &cube, &own, &eqs, err);
+    int within = rate;
+    for (size_t c = 0; within && c < ncells; c++)
+        within = s->num[c] <= s->den[c];
+    unsigned char *nmore = within ? calloc(ncells ? ncells : 1, 1) : NULL;
+    unsigned char *dmore = within ? calloc(ncells ? ncells : 1, 1) : NULL;
+    if (st == BIMO_OK && within && (!nmore || !dmore))
+        st = bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    /* Each round hides at least one more cell, so this ends; 2 rounds are usual. */
+    for (int changed = 1; st == BIMO_OK && changed;) {
+        changed = 0;
+        st = protect_counts(rq, p, 0, s->num, eqs, nmore, &s->nflag, err);
+        if (st == BIMO_OK && rate)
+            st = protect_counts(rq, p, 1, s->den, eqs, dmore, &s->dflag, err);
+        if (st == BIMO_OK && within)
+            st = couple_rate(rq, s->num, s->den, eqs, s->nflag, s->dflag, 1, dmore, &changed, err);
+        if (st == BIMO_OK && within)
+            st = couple_rate(rq, s->den, s->num, eqs, s->dflag, s->nflag, 0, nmore, &changed, err);
+    }
+    if (st == BIMO_OK) {
+        report_secret(rq, p, 0, s->nflag, ncells);
+        if (rate)
+            report_secret(rq, p, 1, s->dflag, ncells);
+    }
+    free(nmore);
+    free(dmore);
     bimo_disclosure_cube_free(cube);
     bimo_disclosure_eqs_free(own);
     return st;
@@ -957,9 +1054,7 @@ static bimo_status period_rows(request *rq, size_t p, const tuple *tuples, size_
     if (f->pc.has_data) {
         st = count_period(rq, f, &s, err);
         if (st == BIMO_OK && !rq->opt->intern)
-            st = protect_counts(rq, p, 0, s.num, &s.nflag, err);
-        if (st == BIMO_OK && !rq->opt->intern && rq->ind->kind == BIMO_KIND_RATE)
-            st = protect_counts(rq, p, 1, s.den, &s.dflag, err);
+            st = protect_period(rq, p, &s, err);
     }
     bimo_result *res = rq->res;
     for (size_t i = 0; i < ntuples && st == BIMO_OK; i++) {

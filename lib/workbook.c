@@ -1056,8 +1056,10 @@ static lxw_row_t notes_disclosure(wb_ctx *c, sheet *s, const wb_info *w, lxw_row
         snprintf(buf, sizeof buf, "Es werden keine Fallzahlen wegen kleiner Werte gesperrt.");
     put_text(c, s, r++, 1, buf, c->wrap, 0);
     snprintf(buf, sizeof buf,
-             "Anteile, deren Zähler gesperrt ist, werden ebenfalls gesperrt (.). Anteile und "
-             "Quoten mit einem Nenner unter %s werden nicht ausgewiesen (/).",
+             "Anteile, deren Zähler gesperrt ist, werden ebenfalls gesperrt (.). Liegt eine "
+             "Quote nahe bei 100 %%, würde ihr Nenner den gesperrten Zähler eingrenzen; dann "
+             "wird auch der Nenner gesperrt. Anteile und Quoten mit einem Nenner unter %s "
+             "werden nicht ausgewiesen (/).",
              den);
     put_text(c, s, r++, 1, buf, c->wrap, 0);
     return r;

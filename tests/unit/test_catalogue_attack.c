@@ -24,7 +24,12 @@
  * BIMO_CATALOGUE_ATTACK=quick attacks one period per indicator and single dimensions only
  * (for the sanitizer build); the default attacks every table described above; "full" (the
  * slow suite) every period from 2019, every pair of allowed dimensions and the municipality
- * hierarchy by each other dimension. */
+ * hierarchy by each other dimension.
+ *
+ * For a rate whose numerator counts persons among its denominator's, the attacker also uses
+ * numerator <= denominator: a hidden numerator is at most its denominator, a hidden
+ * denominator at least its numerator. That found SCH-1a's and BBS-2's hidden numerators
+ * narrowed to 1..3 by a shown denominator of 3 (now hidden with them). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -280,9 +285,12 @@ static void row_codes(const bimo_result *res, size_t r, char *buf, size_t size)
 
 /* One system of numbers (the numerators, or the denominators) of a table: shown[r] says
  * whether row r's number is published, value[r] is the published number (the attacker's
- * knowledge) and truth[r] the unprotected one (only to check the model). */
+ * knowledge) and truth[r] the unprotected one (only to check the model). lower and upper, if
+ * not NULL, are what else the attacker knows of row r's hidden number (upper[r] INFINITY:
+ * nothing); hi_out, if not NULL, receives each hidden number's upper bound. */
 static void attack_system(const bimo_result *res, const eqlist *eqs, const int *shown,
-                          const int64_t *value, const int64_t *truth, const char *what, tally *tl)
+                          const int64_t *value, const int64_t *truth, const double *lower,
+                          const double *upper, double *hi_out, const char *what, tally *tl)
 {
     size_t n = bimo_result_row_count(res);
     size_t *up = malloc((n ? n : 1) * sizeof *up), *col_of = calloc(n ? n : 1, sizeof *col_of);
@@ -324,8 +332,13 @@ static void attack_system(const bimo_result *res, const eqlist *eqs, const int *
         for (size_t r = 0; r < n; r++)
             col_of[r] = !shown[r] && find_root(up, r) == g ? (size_t)++ncols : 0;
         glp_add_cols(P, ncols);
-        for (int j = 1; j <= ncols; j++)
-            glp_set_col_bnds(P, j, GLP_LO, 1.0, 0.0); /* zeros are shown: a hidden number >= 1 */
+        for (size_t r = 0; r < n; r++) { /* zeros are shown: a hidden number >= 1 */
+            double lo = lower && lower[r] > 1.0 ? lower[r] : 1.0;
+            double hi = upper ? upper[r] : INFINITY;
+            if (col_of[r])
+                glp_set_col_bnds(P, (int)col_of[r], isinf(hi) ? GLP_LO : GLP_DB, lo,
+                                 isinf(hi) ? 0.0 : hi);
+        }
         for (size_t e = 0; e < eqs->count; e++) {
             int len = 0;
             double rhs = 0;
@@ -351,6 +364,8 @@ static void attack_system(const bimo_result *res, const eqlist *eqs, const int *
             int j = (int)col_of[r];
             /* An unbounded number is safe whatever its lower bound. */
             double hi = glpk_bound(P, j, GLP_MAX, 0), lo = 1.0;
+            if (hi_out)
+                hi_out[r] = hi;
             tl->lps++;
             if (!isinf(hi)) {
                 lo = glpk_bound(P, j, GLP_MIN, 0);
@@ -361,6 +376,8 @@ static void attack_system(const bimo_result *res, const eqlist *eqs, const int *
                     hi = glpk_bound(P, j, GLP_MAX, 1);
                     lo = glpk_bound(P, j, GLP_MIN, 1);
                     tl->exact += 2;
+                    if (hi_out)
+                        hi_out[r] = hi;
                 }
             }
             char codes[256];
@@ -380,6 +397,45 @@ static void attack_system(const bimo_result *res, const eqlist *eqs, const int *
     free(col_of);
     free(ind);
     free(val);
+}
+
+/* Attacks a table's numerators and, for a rate, its denominators. A rate that counts persons
+ * among its denominator's (every true row has numerator <= denominator) tells the attacker
+ * more: a hidden denominator is at least its shown numerator, and a hidden numerator at most
+ * its denominator (the shown one, or the hidden one's upper bound). */
+static void attack_numbers(const bimo_result *res, const eqlist *eqs, const int *num_shown,
+                           const int64_t *num, const int64_t *tnum, const int *den_shown,
+                           const int64_t *den, const int64_t *tden, const char *suffix, tally *tl)
+{
+    const bimo_indicator *ind = bimo_result_indicator(res);
+    size_t n = bimo_result_row_count(res);
+    int rate = ind->kind == BIMO_KIND_RATE, within = rate;
+    for (size_t r = 0; r < n && rate; r++)
+        within &= tnum[r] <= tden[r];
+    double *lower = calloc(n ? n : 1, sizeof *lower), *upper = calloc(n ? n : 1, sizeof *upper);
+    double *den_hi = calloc(n ? n : 1, sizeof *den_hi);
+    assert_true(lower && upper && den_hi);
+    size_t hidden_num = 0, hidden_den = 0;
+    for (size_t r = 0; r < n; r++) {
+        hidden_num += !num_shown[r];
+        hidden_den += !den_shown[r];
+        lower[r] = within && num_shown[r] ? (double)num[r] : 1.0;
+        den_hi[r] = INFINITY;
+    }
+    char what[64];
+    if (rate && hidden_den) {
+        snprintf(what, sizeof what, "denominator%s", suffix);
+        attack_system(res, eqs, den_shown, den, tden, lower, NULL, den_hi, what, tl);
+    }
+    for (size_t r = 0; r < n; r++)
+        upper[r] = !within ? INFINITY : den_shown[r] ? (double)den[r] : den_hi[r];
+    if (hidden_num) {
+        snprintf(what, sizeof what, "numerator%s", suffix);
+        attack_system(res, eqs, num_shown, num, tnum, NULL, upper, NULL, what, tl);
+    }
+    free(lower);
+    free(upper);
+    free(den_hi);
 }
 
 /* Attacks one protected result; intern is the unprotected result of the same request. */
@@ -424,10 +480,7 @@ static void attack_result(const bimo_result *res, const bimo_result *intern, tal
     read_table(res, &t);
     eqlist eqs = {0};
     table_equations(&t, &eqs);
-    if (hidden_num)
-        attack_system(res, &eqs, num_shown, num, tnum, "numerator", tl);
-    if (ind->kind == BIMO_KIND_RATE && hidden_den)
-        attack_system(res, &eqs, den_shown, den, tden, "denominator", tl);
+    attack_numbers(res, &eqs, num_shown, num, tnum, den_shown, den, tden, "", tl);
     if (ind->kind == BIMO_KIND_SHARE) {
         /* A share's denominator is the numerator of its share_of total: hidden together. */
         size_t sd = SIZE_MAX;
@@ -671,10 +724,7 @@ static void attack_levels(const bimo_result *const *pub, size_t npub, const bimo
     read_table(h, &t);
     eqlist eqs = {0};
     table_equations(&t, &eqs);
-    if (hidden_num)
-        attack_system(h, &eqs, num_shown, num, tnum, "numerator (all levels)", tl);
-    if (ind->kind == BIMO_KIND_RATE && hidden_den)
-        attack_system(h, &eqs, den_shown, den, tden, "denominator (all levels)", tl);
+    attack_numbers(h, &eqs, num_shown, num, tnum, den_shown, den, tden, " (all levels)", tl);
     tl->tables++;
     tl->rows += n;
     tl->hidden_num += hidden_num;
@@ -733,11 +783,48 @@ static void municipality_levels_together_resist_the_attack(void **state)
     assert_true(tl.hidden_num > 100);
 }
 
+/* SCH-1a 2025/26 by gemeinde on the example: municipality 03459006 has 1 pupil in the
+ * numerator out of 3 (intern). The numerator is hidden (1 < 3); when the 3 was shown, a reader
+ * knew the hidden number lay in 1..3 (a rate counts persons among its denominator's): three
+ * values, fewer than the threshold allows. The denominator is hidden with it now, and its
+ * table keeps no other hidden denominator alone. */
+static void small_denominator_is_hidden_with_its_numerator(void **state)
+{
+    fixture *f = *state;
+    const char *by = "gemeinde";
+    bimo_compute_options pub = {0}, raw = {.intern = 1};
+    bimo_result *res = NULL, *intern = NULL;
+    bimo_error err;
+    assert_int_equal(bimo_compute(f->engine, "SCH-1a", "2025/26", &by, 1, &raw, &intern, &err),
+                     BIMO_OK);
+    assert_int_equal(bimo_compute(f->engine, "SCH-1a", "2025/26", &by, 1, &pub, &res, &err),
+                     BIMO_OK);
+    size_t found = 0, hidden_den = 0;
+    for (size_t r = 0; r < bimo_result_row_count(res); r++) {
+        const bimo_result_row *row = bimo_result_row_at(res, r), *t = bimo_result_row_at(intern, r);
+        hidden_den += !(row->has & BIMO_HAS_DENOMINATOR);
+        if (strcmp(row->cells[0].code, "03459006") != 0)
+            continue;
+        found++;
+        assert_int_equal(t->numerator, 1);
+        assert_int_equal(t->denominator, 3);
+        assert_false(row->has & BIMO_HAS_NUMERATOR);
+        assert_false(row->has & BIMO_HAS_DENOMINATOR);
+        assert_int_equal(row->flag, BIMO_FLAG_SECRET);
+    }
+    assert_int_equal(found, 1);
+    /* 03459006's denominator and at least one complement in its column. */
+    assert_true(hidden_den >= 2);
+    bimo_result_free(res);
+    bimo_result_free(intern);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(catalogue_tables_resist_the_attack),
         cmocka_unit_test(municipality_levels_together_resist_the_attack),
+        cmocka_unit_test(small_denominator_is_hidden_with_its_numerator),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
