@@ -515,7 +515,9 @@ static bimo_status split_list(parser *p, const char *v, long line, long col, cha
 {
     const char *s = v;
     while (1) {
-        size_t len = strcspn(s, ",");
+        size_t len = 0; /* up to a comma outside quotes: "anerkannt, befristet" is one item */
+        for (int quoted = 0; s[len] && (quoted || s[len] != ','); len++)
+            quoted ^= s[len] == '"';
         const char *item = s;
         size_t in = len;
         trim_span(&item, &in);
@@ -681,7 +683,23 @@ static bimo_status ph_field(parser *p, bimo_tpl_placeholder *ph, const char *w, 
     return BIMO_OK;
 }
 
-/* cell=dim:code,dim:code */
+/* A code in quotes ("anerkannt befristet") loses them; a quote anywhere else is an error. */
+static bimo_status unquote_code(parser *p, char *code, long line, long col)
+{
+    size_t n = strlen(code);
+    if (n >= 2 && code[0] == '"' && code[n - 1] == '"') {
+        memmove(code, code + 1, n - 2);
+        code[n - 2] = '\0';
+        n -= 2;
+    }
+    if (!n || strchr(code, '"'))
+        return FAIL(p, BIMO_ERR_PARSE, line, col,
+                    "a code with spaces or commas is quoted whole, e.g. "
+                    "cell=schutzstatus:\"anerkannt befristet\"");
+    return BIMO_OK;
+}
+
+/* cell=dim:code,dim:"code with spaces" */
 static bimo_status ph_cell(parser *p, bimo_tpl_placeholder *ph, const char *v, long line, long col)
 {
     char **items = NULL;
@@ -696,7 +714,9 @@ static bimo_status ph_cell(parser *p, bimo_tpl_placeholder *ph, const char *v, l
             break;
         }
         *colon = '\0';
-        if ((st = check_dim(p, ph->ind, items[i], line, cols[i])) != BIMO_OK)
+        if ((st = check_dim(p, ph->ind, items[i], line, cols[i])) != BIMO_OK ||
+            (st = unquote_code(p, colon + 1, line, cols[i] + (long)(colon - items[i]) + 1)) !=
+                BIMO_OK)
             break;
         if (push(&ph->dims, &ph->ncell, strdup(items[i])) != 0) {
             st = NOMEM(p);
@@ -763,9 +783,13 @@ static bimo_status parse_placeholder(parser *p, bimo_tpl_placeholder *ph, const 
         if (i == n)
             break;
         size_t w = i;
-        while (i < n && !isspace((unsigned char)s[i]))
-            i++;
+        int quoted = 0; /* spaces inside quotes belong to the word: cell=d:"a b" */
+        for (; i < n && (quoted || !isspace((unsigned char)s[i])); i++)
+            quoted ^= s[i] == '"';
         long wcol = col + 2 + (long)w;
+        if (quoted)
+            return FAIL(p, BIMO_ERR_PARSE, line, wcol, "a quote in \"%.*s\" is not closed",
+                        (int)(i - w), s + w);
         bimo_status st;
         if (word++ == 0) {
             char *id = dup_n(s + w, i - w);

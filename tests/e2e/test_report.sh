@@ -119,6 +119,9 @@ check W12 "$(cval "Melle, Stadt" 1 BEV-1 --period 2025 --by kommune)"
 check W13 "31.12.2025"
 check W14 "Schuljahr 2025/26"
 check W15 "$(cval - 1 SPR-1 --period 2025)"
+# Codes and labels with spaces and commas, quoted: the same row by its code and by its label.
+check W16 "$(cval "anerkannt, befristet" 1 AUF-2 --period 2025 --by schutzstatus)"
+check W17 "$(cval "anerkannt, befristet" 3 AUF-2 --period 2025 --by schutzstatus)"
 
 # ==== Template errors: file:line:column, exit 65, nothing written ===============================
 printf -- '---\ntitle: x\n---\n# A\n\nText {{AUF-1 wert}}.\n' >bad1.md

@@ -263,6 +263,10 @@ static void errors(void **state)
         {"Es sind {{AUF-1 median}}.\n", BIMO_ERR_DATA, 1, 17, "not a quantile"},
         {"Es sind {{AUF-1 value numerator}}.\n", BIMO_ERR_PARSE, 1, 23, "one field"},
         {"Es sind {{ }}.\n", BIMO_ERR_PARSE, 1, 9, "empty placeholder"},
+        {"Es sind {{AUF-2 cell=schutzstatus:\"anerkannt value}}.\n", BIMO_ERR_PARSE, 1, 17,
+         "is not closed"},
+        {"Es sind {{AUF-2 cell=schutzstatus:an\"erk\"annt value}}.\n", BIMO_ERR_PARSE, 1, 35,
+         "quoted whole"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         bimo_template *t = (bimo_template *)1;
@@ -284,11 +288,35 @@ static void errors(void **state)
     assert_int_equal(bimo_template_parse("x\n", 2, "p.md", cat, NULL, &t, &err), BIMO_ERR_ARG);
 }
 
+/* A code or label with spaces and commas is quoted; the quotes are not part of it. */
+static void quoted_codes(void **state)
+{
+    (void)state;
+    const char *text =
+        "Befristet: {{AUF-2 cell=schutzstatus:\"anerkannt, befristet\" value}}, "
+        "{{AUF-2 cell=schutzstatus:\"anerkannt unbefristet\",geschlecht:w value}}.\n";
+    bimo_template *t = NULL;
+    bimo_error err;
+    assert_int_equal(bimo_template_parse(text, strlen(text), "q.md", cat, "2025", &t, &err),
+                     BIMO_OK);
+    assert_int_equal(t->nph, 2);
+    assert_int_equal(t->ph[0].ncell, 1);
+    assert_string_equal(t->ph[0].codes[0], "anerkannt, befristet");
+    assert_int_equal(t->ph[1].ncell, 2);
+    assert_string_equal(t->ph[1].dims[0], "schutzstatus");
+    assert_string_equal(t->ph[1].codes[0], "anerkannt unbefristet");
+    assert_string_equal(t->ph[1].dims[1], "geschlecht");
+    assert_string_equal(t->ph[1].codes[1], "w");
+    assert_int_equal(t->ph[1].column, 70);
+    bimo_template_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(relative_periods),
         cmocka_unit_test(parse_good),
+        cmocka_unit_test(quoted_codes),
         cmocka_unit_test(errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
