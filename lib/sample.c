@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "codes.h"
 #include "error.h"
+#include "output_dir.h"
 #include "sample.h"
 
 #define BUF_SIZE        (256 * 1024)
@@ -185,10 +187,20 @@ static bimo_status open_file(run *R, out_file *f, const char *dir, const char *n
     if (!f->path || !f->tmp || !f->buf)
         return bimo_fail(R->err, BIMO_ERR_NOMEM, "out of memory");
     snprintf(f->path, n, "%s/%s", dir, name);
-    snprintf(f->tmp, n, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
-    f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (f->fd < 0)
+    /* The shared temporary name, locked while this run lives: a killed run's files (gigabytes
+     * at 10 million persons) are removed by the next run writing the same names. */
+    snprintf(f->tmp, n, "%s/.%s" BIMO_OUTPUT_TMP_TAG "XXXXXX", dir, name);
+    bimo_output_remove_leftovers(dir, name);
+    f->fd = mkstemp(f->tmp);
+    if (f->fd < 0) {
+        free(f->tmp);
+        f->tmp = NULL;
         return bimo_fail_at(R->err, BIMO_ERR_CANTCREATE, f->path, 0, 0, "cannot create: %m");
+    }
+    flock(f->fd, LOCK_EX | LOCK_NB);
+    mode_t mask = umask(0); /* mkstemp made it 0600; extracts are ordinary files */
+    umask(mask);
+    fchmod(f->fd, 0666 & ~mask);
     if (R->opt->encoding == BIMO_SAMPLE_UTF8)
         put_text(f, "\xEF\xBB\xBF", 3);
     put_text(f, headers[f->kind], strlen(headers[f->kind]));

@@ -148,4 +148,21 @@ expect_exit 0 "$BIMO" sample -o ex --persons 2000 --seed 1 --from 2024 --to 2025
 expect_eq "$(cd ex && sha256sum *.csv)" "$(cd "$EXAMPLE" && sha256sum *.csv)" \
     "example is current (regenerate it as its README says)"
 
+# A killed run leaves only hidden temporary files, locked while it lived; the next run writing
+# the same names removes them (at 10 million persons they are gigabytes).
+"$BIMO" sample -o killed --persons 3000000 >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do # until the run has written something
+    [ -n "$(find killed -name '.*.bimo-tmp-*' -size +1k 2>/dev/null)" ] && break
+    sleep 0.05
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+left=$(ls -A killed | grep -c '\.bimo-tmp-')
+expect_eq "$(ls killed | wc -l)" "0" "a killed run leaves no visible file"
+expect_eq "$((left > 0))" "1" "the killed run left its hidden files ($left)"
+expect_exit 0 "$BIMO" sample -o killed --persons 1000
+expect_eq "$(ls -A killed | grep -c '\.bimo-tmp-')" "0" "the next run removed them"
+expect_eq "$(ls killed | wc -l)" "50" "and wrote its 50 files"
+
 finish
