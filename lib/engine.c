@@ -811,6 +811,10 @@ typedef struct {
     int64_t *ikey;
     char **tkey; /* NULL: an integer slot */
     int *idx;
+    /* The previous row's value: rows come in key order, so a column often repeats it. */
+    int last_idx; /* -1: none yet */
+    int64_t last_iv;
+    const char *last_tv; /* a tkey string, or NULL for an integer */
 } value_cache;
 
 /* The state of one query run: a cache per column and an index of the rows by category tuple,
@@ -901,11 +905,17 @@ static int category_of(bimo_engine *e, value_cache *vc, sqlite3_stmt *q, int col
     int text = type == SQLITE_TEXT;
     int64_t iv = text ? 0 : sqlite3_column_int64(q, col);
     const char *tv = text ? (const char *)sqlite3_column_text(q, col) : NULL;
+    if (vc->n &&
+        (text ? vc->last_tv && !strcmp(vc->last_tv, tv) : !vc->last_tv && vc->last_iv == iv))
+        return vc->last_idx;
     if ((vc->n + 1) * 2 > vc->nslots && vc_grow(vc) != 0)
         return -1;
     size_t s = vc_slot(vc, text, iv, tv);
-    if (vc->used[s])
-        return vc->idx[s];
+    if (vc->used[s]) {
+        vc->last_iv = iv;
+        vc->last_tv = vc->tkey[s];
+        return vc->last_idx = vc->idx[s];
+    }
     code_text(q, col, d->digits, code, sizeof code);
     int idx = bimo_engine_category(e, d->id, code);
     if (idx < 0 || (text && !(vc->tkey[s] = strdup(tv))))
@@ -914,7 +924,9 @@ static int category_of(bimo_engine *e, value_cache *vc, sqlite3_stmt *q, int col
     vc->ikey[s] = iv;
     vc->idx[s] = idx;
     vc->n++;
-    return idx;
+    vc->last_iv = iv;
+    vc->last_tv = vc->tkey[s];
+    return vc->last_idx = idx;
 }
 
 static uint64_t tuple_hash(const int *cats, int n)
