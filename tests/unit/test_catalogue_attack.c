@@ -283,16 +283,16 @@ static void row_codes(const bimo_result *res, size_t r, char *buf, size_t size)
         snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", d ? "," : "", row->cells[d].code);
 }
 
-/* One system of numbers (the numerators, or the denominators) of a table: shown[r] says
- * whether row r's number is published, value[r] is the published number (the attacker's
- * knowledge) and truth[r] the unprotected one (only to check the model). lower and upper, if
- * not NULL, are what else the attacker knows of row r's hidden number (upper[r] INFINITY:
- * nothing); hi_out, if not NULL, receives each hidden number's upper bound. */
-static void attack_system(const bimo_result *res, const eqlist *eqs, const int *shown,
-                          const int64_t *value, const int64_t *truth, const double *lower,
-                          const double *upper, double *hi_out, const char *what, tally *tl)
+/* One system of numbers of a table over ncells cells: the numerators (cells 0 .. n-1 for the
+ * n rows) and, for a rate, the denominators too (cells n .. 2n-1). shown[c] says whether cell
+ * c's number is published, value[c] is the published number (the attacker's knowledge) and
+ * truth[c] the unprotected one (only to check the model). le, if not NULL, holds nle pairs
+ * (a, b) meaning cell a <= cell b: a rate's numerator and its denominator. */
+static void attack_system(const bimo_result *res, size_t ncells, const eqlist *eqs,
+                          const int *shown, const int64_t *value, const int64_t *truth,
+                          const size_t *le, size_t nle, const char *const *what, tally *tl)
 {
-    size_t n = bimo_result_row_count(res);
+    size_t n = ncells, nrows = bimo_result_row_count(res);
     size_t *up = malloc((n ? n : 1) * sizeof *up), *col_of = calloc(n ? n : 1, sizeof *col_of);
     int *ind = malloc((n + 1) * sizeof *ind);
     double *val = malloc((n + 1) * sizeof *val);
@@ -305,16 +305,21 @@ static void attack_system(const bimo_result *res, const eqlist *eqs, const int *
             sum += truth[eqs->cells[k]];
         if (sum != truth[eqs->cells[eqs->start[e]]])
             fail_msg("%s %s by %s (%s): equation %zu does not hold on the true values", tl->id,
-                     tl->period, tl->dims, what, e);
+                     tl->period, tl->dims, what[eqs->cells[eqs->start[e]] / nrows], e);
     }
+    for (size_t i = 0; i < nle; i++)
+        assert_true(truth[le[2 * i]] <= truth[le[2 * i + 1]]);
 
-    /* Groups of hidden numbers joined by equations: their bounds do not depend on others. */
+    /* Groups of hidden numbers joined by equations and pairs: their bounds do not depend on
+     * others. */
     for (size_t r = 0; r < n; r++)
         up[r] = r;
-    for (size_t e = 0; e < eqs->count; e++) {
+    for (size_t e = 0; e < eqs->count + nle; e++) {
         size_t first = SIZE_MAX;
-        for (size_t k = eqs->start[e]; k < eqs->start[e + 1]; k++) {
-            size_t r = eqs->cells[k];
+        size_t from = e < eqs->count ? eqs->start[e] : 0,
+               to = e < eqs->count ? eqs->start[e + 1] : 2;
+        for (size_t k = from; k < to; k++) {
+            size_t r = e < eqs->count ? eqs->cells[k] : le[2 * (e - eqs->count) + k];
             if (shown[r])
                 continue;
             if (first == SIZE_MAX)
@@ -332,19 +337,16 @@ static void attack_system(const bimo_result *res, const eqlist *eqs, const int *
         for (size_t r = 0; r < n; r++)
             col_of[r] = !shown[r] && find_root(up, r) == g ? (size_t)++ncols : 0;
         glp_add_cols(P, ncols);
-        for (size_t r = 0; r < n; r++) { /* zeros are shown: a hidden number >= 1 */
-            double lo = lower && lower[r] > 1.0 ? lower[r] : 1.0;
-            double hi = upper ? upper[r] : INFINITY;
-            if (col_of[r])
-                glp_set_col_bnds(P, (int)col_of[r], isinf(hi) ? GLP_LO : GLP_DB, lo,
-                                 isinf(hi) ? 0.0 : hi);
-        }
-        for (size_t e = 0; e < eqs->count; e++) {
+        for (int j = 1; j <= ncols; j++)
+            glp_set_col_bnds(P, j, GLP_LO, 1.0, 0.0); /* zeros are shown: a hidden number >= 1 */
+        for (size_t e = 0; e < eqs->count + nle; e++) {
             int len = 0;
             double rhs = 0;
-            for (size_t k = eqs->start[e]; k < eqs->start[e + 1]; k++) {
-                size_t r = eqs->cells[k];
-                double coef = k == eqs->start[e] ? 1.0 : -1.0;
+            size_t from = e < eqs->count ? eqs->start[e] : 0;
+            size_t to = e < eqs->count ? eqs->start[e + 1] : 2;
+            for (size_t k = from; k < to; k++) {
+                size_t r = e < eqs->count ? eqs->cells[k] : le[2 * (e - eqs->count) + k];
+                double coef = k == from ? 1.0 : -1.0; /* total - parts = 0; a - b <= 0 */
                 if (col_of[r]) {
                     ind[++len] = (int)col_of[r];
                     val[len] = coef;
@@ -355,7 +357,7 @@ static void attack_system(const bimo_result *res, const eqlist *eqs, const int *
             if (len == 0)
                 continue;
             int row = glp_add_rows(P, 1);
-            glp_set_row_bnds(P, row, GLP_FX, rhs, rhs);
+            glp_set_row_bnds(P, row, e < eqs->count ? GLP_FX : GLP_UP, rhs, rhs);
             glp_set_mat_row(P, row, len, ind, val);
         }
         for (size_t r = 0; r < n; r++) {
@@ -364,8 +366,6 @@ static void attack_system(const bimo_result *res, const eqlist *eqs, const int *
             int j = (int)col_of[r];
             /* An unbounded number is safe whatever its lower bound. */
             double hi = glpk_bound(P, j, GLP_MAX, 0), lo = 1.0;
-            if (hi_out)
-                hi_out[r] = hi;
             tl->lps++;
             if (!isinf(hi)) {
                 lo = glpk_bound(P, j, GLP_MIN, 0);
@@ -376,19 +376,18 @@ static void attack_system(const bimo_result *res, const eqlist *eqs, const int *
                     hi = glpk_bound(P, j, GLP_MAX, 1);
                     lo = glpk_bound(P, j, GLP_MIN, 1);
                     tl->exact += 2;
-                    if (hi_out)
-                        hi_out[r] = hi;
                 }
             }
             char codes[256];
-            row_codes(res, r, codes, sizeof codes);
+            row_codes(res, r % nrows, codes, sizeof codes);
             if (lo > (double)truth[r] + EPS || hi < (double)truth[r] - EPS)
                 fail_msg("%s %s by %s: %s of (%s) = %lld lies outside its bounds [%g, %g]", tl->id,
-                         tl->period, tl->dims, what, codes, (long long)truth[r], lo, hi);
+                         tl->period, tl->dims, what[r / nrows], codes, (long long)truth[r], lo, hi);
             if (!isinf(hi) && floor(hi + EPS) - ceil(lo - EPS) < (double)tl->threshold) {
                 tl->findings++;
                 print_error("FINDING: %s %s by %s: %s of (%s) = %lld is narrowed to [%g, %g]\n",
-                            tl->id, tl->period, tl->dims, what, codes, (long long)truth[r], lo, hi);
+                            tl->id, tl->period, tl->dims, what[r / nrows], codes,
+                            (long long)truth[r], lo, hi);
             }
         }
         glp_delete_prob(P);
@@ -399,10 +398,10 @@ static void attack_system(const bimo_result *res, const eqlist *eqs, const int *
     free(val);
 }
 
-/* Attacks a table's numerators and, for a rate, its denominators. A rate that counts persons
- * among its denominator's (every true row has numerator <= denominator) tells the attacker
- * more: a hidden denominator is at least its shown numerator, and a hidden numerator at most
- * its denominator (the shown one, or the hidden one's upper bound). */
+/* Attacks a table's numerators and, for a rate, its denominators. The two are one system when
+ * the rate counts persons among its denominator's (every true row has numerator <=
+ * denominator): the attacker knows that too, so a hidden numerator is at most its
+ * denominator and a hidden denominator at least its numerator, shown or hidden. */
 static void attack_numbers(const bimo_result *res, const eqlist *eqs, const int *num_shown,
                            const int64_t *num, const int64_t *tnum, const int *den_shown,
                            const int64_t *den, const int64_t *tden, const char *suffix, tally *tl)
@@ -410,32 +409,55 @@ static void attack_numbers(const bimo_result *res, const eqlist *eqs, const int 
     const bimo_indicator *ind = bimo_result_indicator(res);
     size_t n = bimo_result_row_count(res);
     int rate = ind->kind == BIMO_KIND_RATE, within = rate;
-    for (size_t r = 0; r < n && rate; r++)
-        within &= tnum[r] <= tden[r];
-    double *lower = calloc(n ? n : 1, sizeof *lower), *upper = calloc(n ? n : 1, sizeof *upper);
-    double *den_hi = calloc(n ? n : 1, sizeof *den_hi);
-    assert_true(lower && upper && den_hi);
     size_t hidden_num = 0, hidden_den = 0;
     for (size_t r = 0; r < n; r++) {
+        within &= !rate || tnum[r] <= tden[r];
         hidden_num += !num_shown[r];
         hidden_den += !den_shown[r];
-        lower[r] = within && num_shown[r] ? (double)num[r] : 1.0;
-        den_hi[r] = INFINITY;
     }
-    char what[64];
-    if (rate && hidden_den) {
-        snprintf(what, sizeof what, "denominator%s", suffix);
-        attack_system(res, eqs, den_shown, den, tden, lower, NULL, den_hi, what, tl);
+    char wn[64], wd[64];
+    snprintf(wn, sizeof wn, "numerator%s", suffix);
+    snprintf(wd, sizeof wd, "denominator%s", suffix);
+    const char *what[] = {wn, wd};
+    if (!within) {
+        if (hidden_num)
+            attack_system(res, n, eqs, num_shown, num, tnum, NULL, 0, what, tl);
+        if (rate && hidden_den)
+            attack_system(res, n, eqs, den_shown, den, tden, NULL, 0, what + 1, tl);
+        return;
     }
-    for (size_t r = 0; r < n; r++)
-        upper[r] = !within ? INFINITY : den_shown[r] ? (double)den[r] : den_hi[r];
-    if (hidden_num) {
-        snprintf(what, sizeof what, "numerator%s", suffix);
-        attack_system(res, eqs, num_shown, num, tnum, NULL, upper, NULL, what, tl);
+    if (!hidden_num && !hidden_den)
+        return;
+    /* Cells 0 .. n-1 the numerators, n .. 2n-1 the denominators under the same equations. */
+    int *shown = malloc(2 * n * sizeof *shown);
+    int64_t *value = malloc(2 * n * sizeof *value), *truth = malloc(2 * n * sizeof *truth);
+    size_t *le = malloc(2 * n * sizeof *le);
+    assert_true(shown && value && truth && le);
+    for (size_t r = 0; r < n; r++) {
+        shown[r] = num_shown[r];
+        shown[n + r] = den_shown[r];
+        value[r] = num[r];
+        value[n + r] = den[r];
+        truth[r] = tnum[r];
+        truth[n + r] = tden[r];
+        le[2 * r] = r;
+        le[2 * r + 1] = n + r;
     }
-    free(lower);
-    free(upper);
-    free(den_hi);
+    eqlist both = {0};
+    for (size_t half = 0; half < 2; half++)
+        for (size_t e = 0; e < eqs->count; e++) {
+            eq_begin(&both, eqs->cells[eqs->start[e]] + half * n);
+            for (size_t k = eqs->start[e] + 1; k < eqs->start[e + 1]; k++)
+                eq_push(&both, eqs->cells[k] + half * n);
+            eq_end(&both);
+        }
+    attack_system(res, 2 * n, &both, shown, value, truth, le, n, what, tl);
+    free(both.start);
+    free(both.cells);
+    free(shown);
+    free(value);
+    free(truth);
+    free(le);
 }
 
 /* Attacks one protected result; intern is the unprotected result of the same request. */
