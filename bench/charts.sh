@@ -32,6 +32,12 @@ while IFS=';' read -r id period by kind w h; do
     xcol=$((nd > 0 ? 3 : 2)) vcol=$((nd + 5))
     px=$(awk -v mm="$w" 'BEGIN {printf "%d", mm / 25.4 * 300 + 0.5}')
     py=$(awk -v mm="$h" 'BEGIN {printf "%d", mm / 25.4 * 300 + 0.5}')
+    # A table whose every value is kept secret has nothing to plot: gnuplot draws the frame.
+    if awk -F, -v c="$vcol" 'NR > 1 && $c != "" {found = 1} END {exit !found}' "$TMP/$n.csv"; then
+        plot="set autoscale; plot \"$TMP/$n.csv\" every ::1 using 0:$vcol:xtic($xcol) with boxes notitle"
+    else
+        plot="set xrange [0:1]; set yrange [0:1]; plot 2 notitle"
+    fi
     cat >>"$TMP/all.gp" <<EOF
 set datafile separator ","
 set style fill solid
@@ -39,7 +45,7 @@ set xtics rotate by 90
 set title "$id"
 set terminal pngcairo size $px,$py font "DejaVu Sans,20"
 set output "$TMP/$n.png"
-plot "$TMP/$n.csv" every ::1 using 0:$vcol:xtic($xcol) with boxes notitle
+$plot
 set terminal svg size $px,$py font "DejaVu Sans,20"
 set output "$TMP/$n.svg"
 replot
