@@ -49,10 +49,19 @@
 #include "error.h"
 #include "lp.h"
 
-#define MAX_VALUE ((int64_t)1 << 31) /* keeps the simplex far from rounding trouble */
-#define EPS_BOUND 1e-6               /* tolerance when rounding LP bounds to integers */
-#define NO_CELL   SIZE_MAX
-#define MAX_TRIES 8 /* candidate complements tried per failing cell */
+#define MAX_VALUE   ((int64_t)1 << 31) /* keeps the simplex far from rounding trouble */
+#define EPS_BOUND   1e-6               /* tolerance when rounding LP bounds to integers */
+#define NO_CELL     SIZE_MAX
+#define MAX_TRIES   8   /* candidate complements tried per failing cell */
+#define MAX_RELEASE 256 /* complements tried for release after the audit, largest first */
+/* The release's share of the work (simplex work: rows x columns x (pivots + 1) of each linear
+ * program), counted, not timed, so the same table always gets the same result: at least
+ * RELEASE_MIN_WORK, else a quarter of what the protection spent. */
+#define RELEASE_MIN_WORK 200000000.0
+#define RELEASE_SHARE    4.0
+/* Publishing a cell narrows the intervals of its whole group, so each try audits the group
+ * again; groups larger than this are left as they are. */
+#define RELEASE_MAX_GROUP 400
 
 /* ---- Options, symbols, rates ----------------------------------------------------------- */
 
@@ -423,6 +432,8 @@ typedef struct {
     size_t *visited, *cand; /* search for complements after a failed audit */
     bimo_cell_flag *bak_flags;
     size_t *bak_nsup;
+    double lp_size; /* rows x columns of the last linear program built */
+    double work;    /* simplex work so far, see RELEASE_MIN_WORK */
     bimo_disclosure_stats stats;
 } state;
 
@@ -675,6 +686,7 @@ static bimo_status group_lp(state *s, size_t g, bimo_lp **out, bimo_error *err)
             }
         }
     }
+    s->lp_size = (double)nrows * (double)nv;
     bimo_status st = bimo_lp_new(nrows, nv, out, err);
     for (size_t r = 0; r < nrows && st == BIMO_OK; r++) {
         size_t e = rows[r];
@@ -761,6 +773,7 @@ static bimo_status audit_group(state *s, size_t g, int stop_first, bimo_disclosu
         }
     }
     s->stats.lp_pivots += bimo_lp_pivots(lp);
+    s->work += s->lp_size * (double)(bimo_lp_pivots(lp) + 1);
     bimo_lp_free(lp);
     return st;
 }
@@ -834,6 +847,7 @@ static bimo_status complement_helps(state *s, size_t cell, size_t cand, int *hel
         bimo_disclosure_bounds b;
         st = cell_bounds(s, lp, k, cell, 0, &b, helps, err);
         s->stats.lp_pivots += bimo_lp_pivots(lp);
+        s->work += s->lp_size * (double)(bimo_lp_pivots(lp) + 1);
     }
     bimo_lp_free(lp);
     memcpy(s->flags, s->bak_flags, s->n * sizeof *s->flags);
@@ -905,6 +919,100 @@ static bimo_status audit_round(state *s, int *changed, bimo_error *err)
     return BIMO_OK;
 }
 
+typedef struct {
+    int64_t value;
+    size_t cell;
+} ranked;
+
+static int cmp_ranked_desc(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->value != y->value)
+        return x->value > y->value ? -1 : 1;
+    return x->cell < y->cell ? -1 : x->cell > y->cell;
+}
+
+static void set_hidden(state *s, size_t cell, bimo_cell_flag flag)
+{
+    int was = is_suppressed(s->flags[cell]), now = is_suppressed(flag);
+    s->flags[cell] = flag;
+    for (size_t k = s->inc_start[cell]; k < s->inc_start[cell + 1] && was != now; k++)
+        s->nsup[s->inc[k]] += now ? 1 : (size_t)-1;
+}
+
+/* Whether every hidden cell next to cell (in one of its equations) passes the audit: the
+ * groups they fall into after cell was published again. gof maps cells to groups. */
+static bimo_status neighbours_safe(state *s, size_t cell, size_t *gof, int *safe, bimo_error *err)
+{
+    build_groups(s);
+    for (size_t g = 0; g < s->ngroups; g++)
+        for (size_t i = s->gstart[g]; i < s->gstart[g + 1]; i++) {
+            gof[s->group[i]] = g;
+            s->proven[s->group[i]] = 0; /* publishing narrows intervals: prove them again */
+        }
+    *safe = 1;
+    bimo_status st = BIMO_OK;
+    for (size_t i = s->inc_start[cell]; i < s->inc_start[cell + 1] && *safe && st == BIMO_OK; i++) {
+        size_t e = s->inc[i];
+        for (size_t k = s->eqs->start[e]; k < s->eqs->start[e + 1] && *safe && st == BIMO_OK; k++) {
+            size_t c = s->eqs->cells[k];
+            if (!is_suppressed(s->flags[c]) || s->proven[c])
+                continue;
+            size_t unsafe = 0, first = NO_CELL;
+            st = audit_group(s, gof[c], 1, NULL, &unsafe, &first, err);
+            *safe = first == NO_CELL;
+        }
+    }
+    return st;
+}
+
+/* Publishes again complements that turned out unnecessary, the largest first. The greedy
+ * search adds complements one at a time, and one chosen early in a long cascade (a region's
+ * total of thousands) often protects nothing once the later ones are in. A complement stays
+ * published only if no equation then hides exactly one cell and every hidden cell next to it
+ * still passes the audit; cells forced by the caller stay hidden. */
+static bimo_status release_redundant(state *s, const unsigned char *forced, bimo_error *err)
+{
+    size_t n = 0;
+    ranked *order = malloc((s->n ? s->n : 1) * sizeof *order);
+    size_t *gof = malloc((s->n ? s->n : 1) * sizeof *gof);
+    if (!order || !gof) {
+        free(order);
+        free(gof);
+        return bimo_fail(err, BIMO_ERR_NOMEM, "out of memory");
+    }
+    build_groups(s);
+    for (size_t g = 0; g < s->ngroups; g++)
+        for (size_t i = s->gstart[g]; i < s->gstart[g + 1]; i++)
+            gof[s->group[i]] = s->gstart[g + 1] - s->gstart[g]; /* the size of its group */
+    for (size_t c = 0; c < s->n; c++)
+        if (s->flags[c] == BIMO_CELL_SECONDARY && !(forced && forced[c]) &&
+            gof[c] <= RELEASE_MAX_GROUP)
+            order[n++] = (ranked){s->v[c], c};
+    qsort(order, n, sizeof *order, cmp_ranked_desc);
+    /* Bounded work: large cubes already took long to protect. */
+    double start = s->work, budget = start / RELEASE_SHARE;
+    if (budget < RELEASE_MIN_WORK)
+        budget = RELEASE_MIN_WORK;
+    bimo_status st = BIMO_OK;
+    for (size_t i = 0; i < n && i < MAX_RELEASE && st == BIMO_OK && s->work - start < budget; i++) {
+        size_t c = order[i].cell;
+        set_hidden(s, c, BIMO_CELL_PUBLISHED);
+        int safe = 1;
+        for (size_t k = s->inc_start[c]; k < s->inc_start[c + 1] && safe; k++)
+            safe = s->nsup[s->inc[k]] != 1;
+        if (safe)
+            st = neighbours_safe(s, c, gof, &safe, err);
+        if (!safe || st != BIMO_OK)
+            set_hidden(s, c, BIMO_CELL_SECONDARY);
+        else
+            s->stats.released++;
+    }
+    free(order);
+    free(gof);
+    return st;
+}
+
 bimo_status bimo_disclosure_protect(const int64_t *values, size_t ncells,
                                     const bimo_disclosure_eqs *eqs,
                                     const bimo_disclosure_options *opt, bimo_cell_flag *flags,
@@ -942,6 +1050,8 @@ bimo_status bimo_disclosure_protect_forced(const int64_t *values, size_t ncells,
     close_singletons(&s);
     for (int changed = 1; changed && st == BIMO_OK;)
         st = audit_round(&s, &changed, err);
+    if (st == BIMO_OK)
+        st = release_redundant(&s, forced, err);
     if (st == BIMO_OK && stats) {
         *stats = s.stats;
         for (size_t c = 0; c < ncells; c++) {

@@ -107,6 +107,7 @@ typedef struct bimo_disclosure_stats {
     size_t zero, primary, secondary; /* cells flagged so */
     size_t by_audit;                 /* secondary cells added because the audit failed */
     size_t audit_rounds;             /* audit passes run */
+    size_t released;                 /* complements published again as unnecessary */
     size_t lp_pivots;                /* simplex pivots, a measure of the audit's work */
 } bimo_disclosure_stats;
 
@@ -115,6 +116,9 @@ typedef struct bimo_disclosure_stats {
  * must satisfy every equation (BIMO_ERR_DATA otherwise) and be below 2^31; ncells must
  * equal bimo_disclosure_eqs_cells(eqs). On BIMO_OK the result passes
  * bimo_disclosure_audit(); on failure the flags are unspecified. stats may be NULL.
+ * Complements that the greedy search added but that turn out unnecessary are published
+ * again afterwards, the largest first, each only if every hidden cell stays safe (within a
+ * counted amount of work, so the result never depends on the machine's speed).
  * The audit solves one dense linear program per group of connected hidden cells: a
  * municipality hierarchy (60 nodes) by 9 age groups (540 cells) takes milliseconds, the same
  * by sex as well (1,620 cells) a few tenths of a second. */

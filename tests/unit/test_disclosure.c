@@ -313,6 +313,71 @@ static void municipality_hierarchy_with_one_small_municipality(void **state)
     bimo_disclosure_cube_free(c);
 }
 
+/* After the greedy search, complements that turned out unnecessary are published again, the
+ * largest first. So no complement of a table this size (under the release's limits) can be
+ * published on its own: each, shown, leaves some hidden cell narrower than the threshold.
+ * Twenty seeded 3-level tables (Gemeinde -> Kommune -> Landkreis by three categories) with many
+ * small cells; over all of them at least one complement is released. */
+static void every_complement_is_needed(void **state)
+{
+    (void)state;
+    static const size_t gem[] = {8, 8, 8, 9, 9, 9, 10, 10, 11, 11, 11, R};
+    uint64_t seed = 20251231;
+    size_t released = 0, secondary = 0;
+    for (int round = 0; round < 20; round++) {
+        bimo_disclosure_cube *c = cube2(gem, 12, flat3, 4);
+        size_t n = bimo_disclosure_cube_cells(c);
+        int64_t v[48] = {0};
+        /* Leaves: Gemeinden 0..7 x categories 0..2, values 0..12 with many 1s and 2s. */
+        for (size_t g = 0; g < 8; g++)
+            for (size_t k = 0; k < 3; k++) {
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                unsigned r = (unsigned)(seed >> 33) % 16;
+                v[g * 4 + k] = r < 4 ? (int64_t)(r % 3) : (int64_t)(r - 3);
+            }
+        /* Margins: each node's category 3 is its row total; inner nodes sum their children. */
+        for (size_t node = 0; node < 12; node++)
+            v[node * 4 + 3] = 0;
+        for (size_t node = 8; node < 12; node++)
+            for (size_t k = 0; k < 3; k++)
+                v[node * 4 + k] = 0;
+        for (size_t node = 0; node < 11; node++)
+            for (size_t k = 0; k < 3; k++)
+                if (node < 8)
+                    v[gem[node] * 4 + k] += v[node * 4 + k];
+        for (size_t k = 0; k < 3; k++)
+            for (size_t node = 8; node < 11; node++)
+                v[11 * 4 + k] += v[node * 4 + k];
+        for (size_t node = 0; node < 12; node++)
+            v[node * 4 + 3] = v[node * 4] + v[node * 4 + 1] + v[node * 4 + 2];
+        assert_int_equal(n, 48);
+        bimo_cell_flag f[48];
+        bimo_disclosure_stats stats;
+        protect_checked(v, bimo_disclosure_cube_eqs(c), NULL, f, &stats);
+        released += stats.released;
+        for (size_t cell = 0; cell < n; cell++) {
+            if (f[cell] != BIMO_CELL_SECONDARY)
+                continue;
+            secondary++;
+            f[cell] = BIMO_CELL_PUBLISHED;
+            size_t unsafe = 0;
+            bimo_error err;
+            assert_int_equal(bimo_disclosure_audit(v, n, bimo_disclosure_cube_eqs(c), f, NULL, NULL,
+                                                   &unsafe, &err),
+                             BIMO_OK);
+            if (unsafe == 0)
+                fail_msg("round %d: complement %zu (value %lld) is not needed", round, cell,
+                         (long long)v[cell]);
+            f[cell] = BIMO_CELL_SECONDARY;
+        }
+        bimo_disclosure_cube_free(c);
+    }
+    print_message("%zu complements, all needed; %zu released as unnecessary\n", secondary,
+                  released);
+    assert_true(secondary > 20);
+    assert_true(released > 0);
+}
+
 static void small_cells_in_a_rectangle_need_the_audit(void **state)
 {
     (void)state;
@@ -532,6 +597,7 @@ int main(void)
         cmocka_unit_test(zero_is_never_a_complement),
         cmocka_unit_test(municipality_hierarchy_with_one_small_municipality),
         cmocka_unit_test(small_cells_in_a_rectangle_need_the_audit),
+        cmocka_unit_test(every_complement_is_needed),
         cmocka_unit_test(tables_sharing_a_margin),
         cmocka_unit_test(threshold_is_configurable),
         cmocka_unit_test(audit_reports_what_a_reader_can_derive),
