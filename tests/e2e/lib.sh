@@ -35,3 +35,21 @@ finish() {
     [ "$FAILS" -eq 0 ]
     exit $?
 }
+
+# hold_lock PATH: a background process holds flock on PATH, as a running bimo holds its
+# temporary output, until release_lock; returns once the lock is held.
+hold_lock() {
+    flock -o "$1" sleep 60 >/dev/null 2>&1 &
+    HOLDER=$!
+    for _ in $(seq 200); do
+        flock -n "$1" true 2>/dev/null || return 0
+        sleep 0.05
+    done
+    fail "could not hold a lock on $1"
+}
+
+release_lock() {
+    pkill -P "$HOLDER" 2>/dev/null
+    kill "$HOLDER" 2>/dev/null
+    wait "$HOLDER" 2>/dev/null
+}

@@ -62,15 +62,12 @@ expect_eq "$(ls -A out/deep)" "rep" "nothing written for the refused template"
 for f in .t.xlsx.bimo-tmp-Ab12Cd .t.xlsx.bimo-tmp-Xy34Zw .u.xlsx.bimo-tmp-Qr56St .t.xlsx.Ab12Cd; do
     echo partial >"out/$f"
 done
-flock -o out/.t.xlsx.bimo-tmp-Xy34Zw sleep 30 &
-holder=$!
-sleep 0.3
+hold_lock out/.t.xlsx.bimo-tmp-Xy34Zw
 expect_exit 0 bimo workbook BEV-1 --period 2025 -o out/t.xlsx
 expect_eq "$(ls -A out | grep -v '^deep$' | LC_ALL=C sort | tr '\n' ' ')" \
     ".t.xlsx.Ab12Cd .t.xlsx.bimo-tmp-Xy34Zw .u.xlsx.bimo-tmp-Qr56St t.xlsx " \
     "the leftover of t.xlsx removed; the held one and other names kept"
-kill $holder 2>/dev/null
-wait $holder 2>/dev/null
+release_lock
 expect_exit 0 bimo indicators compute BEV-1 --period 2025 --format csv -o out/u.xlsx
 expect_exit 0 bimo workbook BEV-1 --period 2025 -o out/t.xlsx --force
 expect_eq "$(ls -A out | grep -v '^deep$' | LC_ALL=C sort | tr '\n' ' ')" ".t.xlsx.Ab12Cd t.xlsx u.xlsx " \

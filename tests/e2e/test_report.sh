@@ -168,15 +168,12 @@ expect_eq "$(ls -a . | grep -c '^\.other\.')" "0" "no temporary folder after ref
 # next run; one that a running report holds (flock) stays.
 mkdir .werte.bimo-tmp-Ab12Cd .werte.bimo-tmp-Xy34Zw .werte.bimo-old-Qr56St
 echo partial >.werte.bimo-tmp-Ab12Cd/bildungsbericht.pdf
-flock -o .werte.bimo-tmp-Xy34Zw sleep 30 &
-holder=$!
-sleep 0.3
+hold_lock .werte.bimo-tmp-Xy34Zw
 expect_exit 0 bimo report "$SRC/tests/data/report/werte.md" -o werte --force --period 2024
 expect_contains "$OUT" "removed 2 temporary folder(s) left by an interrupted report" "leftovers named"
 expect_eq "$(ls -a . | grep '^\.werte\.' | tr '\n' ' ')" ".werte.bimo-tmp-Xy34Zw " \
     "only the folder a running report holds is left"
-kill $holder 2>/dev/null
-wait $holder 2>/dev/null
+release_lock
 expect_exit 0 bimo report "$SRC/tests/data/report/werte.md" -o werte --force --period 2024 -q
 expect_eq "$OUT" "" "--quiet prints nothing"
 expect_eq "$(ls -a . | grep -c '^\.werte\.')" "0" "its lock gone, the next run removes it"
