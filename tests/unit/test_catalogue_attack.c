@@ -398,22 +398,50 @@ static void attack_system(const bimo_result *res, size_t ncells, const eqlist *e
     free(val);
 }
 
+/* A table's numbers row by row, as the attacker sees them (shown, the published number) and
+ * as they are (the unprotected truth). */
+typedef struct {
+    int *num_shown, *den_shown;
+    int64_t *num, *den, *tnum, *tden;
+} numbers;
+
+static void numbers_init(numbers *x, size_t n)
+{
+    size_t k = n ? n : 1;
+    x->num_shown = calloc(k, sizeof *x->num_shown);
+    x->den_shown = calloc(k, sizeof *x->den_shown);
+    x->num = calloc(k, sizeof *x->num);
+    x->den = calloc(k, sizeof *x->den);
+    x->tnum = calloc(k, sizeof *x->tnum);
+    x->tden = calloc(k, sizeof *x->tden);
+    assert_true(x->num_shown && x->den_shown && x->num && x->den && x->tnum && x->tden);
+}
+
+static void numbers_free(numbers *x)
+{
+    free(x->num_shown);
+    free(x->den_shown);
+    free(x->num);
+    free(x->den);
+    free(x->tnum);
+    free(x->tden);
+}
+
 /* Attacks a table's numerators and, for a rate, its denominators. The two are one system when
  * the rate counts persons among its denominator's (every true row has numerator <=
  * denominator): the attacker knows that too, so a hidden numerator is at most its
  * denominator and a hidden denominator at least its numerator, shown or hidden. */
-static void attack_numbers(const bimo_result *res, const eqlist *eqs, const int *num_shown,
-                           const int64_t *num, const int64_t *tnum, const int *den_shown,
-                           const int64_t *den, const int64_t *tden, const char *suffix, tally *tl)
+static void attack_numbers(const bimo_result *res, const eqlist *eqs, const numbers *x,
+                           const char *suffix, tally *tl)
 {
     const bimo_indicator *ind = bimo_result_indicator(res);
     size_t n = bimo_result_row_count(res);
     int rate = ind->kind == BIMO_KIND_RATE, within = rate;
     size_t hidden_num = 0, hidden_den = 0;
     for (size_t r = 0; r < n; r++) {
-        within &= !rate || tnum[r] <= tden[r];
-        hidden_num += !num_shown[r];
-        hidden_den += !den_shown[r];
+        within &= !rate || x->tnum[r] <= x->tden[r];
+        hidden_num += !x->num_shown[r];
+        hidden_den += !x->den_shown[r];
     }
     char wn[64], wd[64];
     snprintf(wn, sizeof wn, "numerator%s", suffix);
@@ -421,9 +449,9 @@ static void attack_numbers(const bimo_result *res, const eqlist *eqs, const int 
     const char *what[] = {wn, wd};
     if (!within) {
         if (hidden_num)
-            attack_system(res, n, eqs, num_shown, num, tnum, NULL, 0, what, tl);
+            attack_system(res, n, eqs, x->num_shown, x->num, x->tnum, NULL, 0, what, tl);
         if (rate && hidden_den)
-            attack_system(res, n, eqs, den_shown, den, tden, NULL, 0, what + 1, tl);
+            attack_system(res, n, eqs, x->den_shown, x->den, x->tden, NULL, 0, what + 1, tl);
         return;
     }
     if (!hidden_num && !hidden_den)
@@ -434,12 +462,12 @@ static void attack_numbers(const bimo_result *res, const eqlist *eqs, const int 
     size_t *le = malloc(2 * n * sizeof *le);
     assert_true(shown && value && truth && le);
     for (size_t r = 0; r < n; r++) {
-        shown[r] = num_shown[r];
-        shown[n + r] = den_shown[r];
-        value[r] = num[r];
-        value[n + r] = den[r];
-        truth[r] = tnum[r];
-        truth[n + r] = tden[r];
+        shown[r] = x->num_shown[r];
+        shown[n + r] = x->den_shown[r];
+        value[r] = x->num[r];
+        value[n + r] = x->den[r];
+        truth[r] = x->tnum[r];
+        truth[n + r] = x->tden[r];
         le[2 * r] = r;
         le[2 * r + 1] = n + r;
     }
@@ -460,49 +488,61 @@ static void attack_numbers(const bimo_result *res, const eqlist *eqs, const int 
     free(le);
 }
 
+/* Attacks the numbers of table t (read from res) and counts the table in tl. */
+static void attack_table(const bimo_result *res, const table *t, const numbers *x,
+                         const char *suffix, tally *tl)
+{
+    size_t n = bimo_result_row_count(res), hidden_num = 0, hidden_den = 0;
+    for (size_t r = 0; r < n; r++) {
+        hidden_num += !x->num_shown[r];
+        hidden_den += !x->den_shown[r];
+    }
+    eqlist eqs = {0};
+    table_equations(t, &eqs);
+    attack_numbers(res, &eqs, x, suffix, tl);
+    tl->tables++;
+    tl->rows += n;
+    tl->hidden_num += hidden_num;
+    tl->hidden_den += bimo_result_indicator(res)->kind == BIMO_KIND_RATE ? hidden_den : 0;
+    free(eqs.start);
+    free(eqs.cells);
+}
+
 /* Attacks one protected result; intern is the unprotected result of the same request. */
 static void attack_result(const bimo_result *res, const bimo_result *intern, tally *tl)
 {
     const bimo_indicator *ind = bimo_result_indicator(res);
     size_t n = bimo_result_row_count(res);
     assert_int_equal(bimo_result_row_count(intern), n);
-    int *num_shown = malloc((n ? n : 1) * sizeof *num_shown);
-    int *den_shown = malloc((n ? n : 1) * sizeof *den_shown);
-    int64_t *num = malloc((n ? n : 1) * sizeof *num), *den = malloc((n ? n : 1) * sizeof *den);
-    int64_t *tnum = malloc((n ? n : 1) * sizeof *tnum), *tden = malloc((n ? n : 1) * sizeof *tden);
-    assert_true(num_shown && den_shown && num && den && tnum && tden);
-    size_t hidden_num = 0, hidden_den = 0;
+    numbers x;
+    numbers_init(&x, n);
     for (size_t r = 0; r < n; r++) {
         const bimo_result_row *row = bimo_result_row_at(res, r), *t = bimo_result_row_at(intern, r);
-        num_shown[r] = (row->has & BIMO_HAS_NUMERATOR) != 0;
-        den_shown[r] = ind->kind == BIMO_KIND_COUNT || (row->has & BIMO_HAS_DENOMINATOR) != 0;
-        num[r] = row->numerator;
-        den[r] = row->denominator;
-        tnum[r] = t->numerator;
-        tden[r] = t->denominator;
-        hidden_num += !num_shown[r];
-        hidden_den += !den_shown[r];
+        x.num_shown[r] = (row->has & BIMO_HAS_NUMERATOR) != 0;
+        x.den_shown[r] = ind->kind == BIMO_KIND_COUNT || (row->has & BIMO_HAS_DENOMINATOR) != 0;
+        x.num[r] = row->numerator;
+        x.den[r] = row->denominator;
+        x.tnum[r] = t->numerator;
+        x.tden[r] = t->denominator;
         /* What is shown is the truth; a hidden number is flagged secret, and a value is only
          * shown with the numbers it is made of. */
-        if ((num_shown[r] && num[r] != tnum[r]) || (den_shown[r] && den[r] != tden[r]))
+        if ((x.num_shown[r] && x.num[r] != x.tnum[r]) || (x.den_shown[r] && x.den[r] != x.tden[r]))
             fail_msg("%s %s by %s: row %zu shows a number that differs from the unprotected one",
                      tl->id, tl->period, tl->dims, r);
-        if ((!num_shown[r] || !den_shown[r]) && row->flag != BIMO_FLAG_SECRET)
+        if ((!x.num_shown[r] || !x.den_shown[r]) && row->flag != BIMO_FLAG_SECRET)
             fail_msg("%s %s by %s: row %zu hides a number but has flag %d", tl->id, tl->period,
                      tl->dims, r, row->flag);
-        if (row->flag == BIMO_FLAG_SECRET && num_shown[r] && den_shown[r])
+        if (row->flag == BIMO_FLAG_SECRET && x.num_shown[r] && x.den_shown[r])
             fail_msg("%s %s by %s: row %zu is secret but shows its numbers", tl->id, tl->period,
                      tl->dims, r);
-        if ((row->has & BIMO_HAS_VALUE) && (!num_shown[r] || !den_shown[r]))
+        if ((row->has & BIMO_HAS_VALUE) && (!x.num_shown[r] || !x.den_shown[r]))
             fail_msg("%s %s by %s: row %zu shows a value made of a hidden number", tl->id,
                      tl->period, tl->dims, r);
     }
 
     table t;
     read_table(res, &t);
-    eqlist eqs = {0};
-    table_equations(&t, &eqs);
-    attack_numbers(res, &eqs, num_shown, num, tnum, den_shown, den, tden, "", tl);
+    attack_table(res, &t, &x, "", tl);
     if (ind->kind == BIMO_KIND_SHARE) {
         /* A share's denominator is the numerator of its share_of total: hidden together. */
         size_t sd = SIZE_MAX;
@@ -513,23 +553,12 @@ static void attack_result(const bimo_result *res, const bimo_result *intern, tal
         for (size_t r = 0; r < n; r++)
             for (size_t s = 0; s < n; s++)
                 if (t.total[s * t.ndims + sd] && same_except(&t, r, s, sd) &&
-                    (den_shown[r] != num_shown[s] || tden[r] != tnum[s]))
+                    (x.den_shown[r] != x.num_shown[s] || x.tden[r] != x.tnum[s]))
                     fail_msg("%s %s by %s: row %zu's denominator is not row %zu's numerator",
                              tl->id, tl->period, tl->dims, r, s);
     }
-    tl->tables++;
-    tl->rows += n;
-    tl->hidden_num += hidden_num;
-    tl->hidden_den += ind->kind == BIMO_KIND_RATE ? hidden_den : 0;
     table_free(&t);
-    free(eqs.start);
-    free(eqs.cells);
-    free(num_shown);
-    free(den_shown);
-    free(num);
-    free(den);
-    free(tnum);
-    free(tden);
+    numbers_free(&x);
 }
 
 /* ---- The catalogue ------------------------------------------------------------------------- */
@@ -710,18 +739,14 @@ static void level_key(const bimo_result *res, size_t r, char *buf, size_t size)
 static void attack_levels(const bimo_result *const *pub, size_t npub, const bimo_result *h,
                           const bimo_result *intern, tally *tl)
 {
-    const bimo_indicator *ind = bimo_result_indicator(h);
     size_t n = bimo_result_row_count(h);
-    int *num_shown = calloc(n, sizeof *num_shown), *den_shown = calloc(n, sizeof *den_shown);
-    int64_t *num = calloc(n, sizeof *num), *den = calloc(n, sizeof *den);
-    int64_t *tnum = calloc(n, sizeof *tnum), *tden = calloc(n, sizeof *tden);
-    assert_true(num_shown && den_shown && num && den && tnum && tden);
-    size_t hidden_num = 0, hidden_den = 0;
+    numbers x;
+    numbers_init(&x, n);
     for (size_t r = 0; r < n; r++) {
         char key[512], other[512];
         level_key(h, r, key, sizeof key);
-        tnum[r] = bimo_result_row_at(intern, r)->numerator;
-        tden[r] = bimo_result_row_at(intern, r)->denominator;
+        x.tnum[r] = bimo_result_row_at(intern, r)->numerator;
+        x.tden[r] = bimo_result_row_at(intern, r)->denominator;
         for (size_t t = 0; t < npub; t++)
             for (size_t s = 0; s < bimo_result_row_count(pub[t]); s++) {
                 level_key(pub[t], s, other, sizeof other);
@@ -729,37 +754,22 @@ static void attack_levels(const bimo_result *const *pub, size_t npub, const bimo
                     continue;
                 const bimo_result_row *row = bimo_result_row_at(pub[t], s);
                 if (row->has & BIMO_HAS_NUMERATOR) {
-                    num_shown[r] = 1;
-                    num[r] = row->numerator;
+                    x.num_shown[r] = 1;
+                    x.num[r] = row->numerator;
                 }
                 if (row->has & BIMO_HAS_DENOMINATOR) {
-                    den_shown[r] = 1;
-                    den[r] = row->denominator;
+                    x.den_shown[r] = 1;
+                    x.den[r] = row->denominator;
                 }
             }
-        hidden_num += !num_shown[r];
-        hidden_den += !den_shown[r];
-        if ((num_shown[r] && num[r] != tnum[r]) || (den_shown[r] && den[r] != tden[r]))
+        if ((x.num_shown[r] && x.num[r] != x.tnum[r]) || (x.den_shown[r] && x.den[r] != x.tden[r]))
             fail_msg("%s %s: tables disagree on a number", tl->id, tl->period);
     }
     table t;
     read_table(h, &t);
-    eqlist eqs = {0};
-    table_equations(&t, &eqs);
-    attack_numbers(h, &eqs, num_shown, num, tnum, den_shown, den, tden, " (all levels)", tl);
-    tl->tables++;
-    tl->rows += n;
-    tl->hidden_num += hidden_num;
-    tl->hidden_den += ind->kind == BIMO_KIND_RATE ? hidden_den : 0;
+    attack_table(h, &t, &x, " (all levels)", tl);
     table_free(&t);
-    free(eqs.start);
-    free(eqs.cells);
-    free(num_shown);
-    free(den_shown);
-    free(num);
-    free(den);
-    free(tnum);
-    free(tden);
+    numbers_free(&x);
 }
 
 static void municipality_levels_together_resist_the_attack(void **state)
